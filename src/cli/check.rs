@@ -1,0 +1,81 @@
+//! `aims check`: compile a spec and report every problem.
+
+use super::output::{fail, plural, use_color, write_stdout};
+use super::{load, Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
+use crate::compile::{compile, Compilation};
+use crate::diagnostics::render;
+use serde::Serialize;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// Exit with 1 when there are warnings, not only errors
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    /// Version of this JSON layout; see docs/json-output.md.
+    version: u32,
+    diagnostics: Vec<render::JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    items: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn run(args: Args) -> u8 {
+    let loaded = match load::load(&args.spec) {
+        Ok(l) => l,
+        Err(e) => return fail(&e.0),
+    };
+    let c = compile(loaded.db, loaded.early);
+    report(&c, &args.spec);
+    let failed = c.error_count() > 0 || (args.deny_warnings && c.warning_count() > 0);
+    if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn report(c: &Compilation, spec: &SpecArgs) {
+    let summary = Summary {
+        files: c.spec_file_count(),
+        items: c.model.spec_item_count(),
+        errors: c.error_count(),
+        warnings: c.warning_count(),
+    };
+    match spec.format {
+        Format::Json => {
+            let report = JsonReport { version: 1, diagnostics: render::json_diagnostics(&c.diagnostics, &c.db), summary };
+            let mut out = serde_json::to_vec_pretty(&report).expect("the report serializes");
+            out.push(b'\n');
+            write_stdout(&out);
+        }
+        Format::Human => {
+            let mut out = render::human(&c.diagnostics, &c.db, use_color(spec.color));
+            let verdict = if summary.errors == 0 && summary.warnings == 0 {
+                "no problems found".to_string()
+            } else {
+                format!("{}, {}", plural(summary.errors, "error", "errors"), plural(summary.warnings, "warning", "warnings"))
+            };
+            out.extend_from_slice(
+                format!(
+                    "checked {}, {}: {verdict}\n",
+                    plural(summary.files, "file", "files"),
+                    plural(summary.items, "item", "items")
+                )
+                .as_bytes(),
+            );
+            write_stdout(&out);
+        }
+    }
+}

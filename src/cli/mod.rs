@@ -1,0 +1,77 @@
+//! The command line: one file per subcommand, each an Args struct and a run function. The only
+//! room that knows about terminals, files on disk and exit codes.
+
+pub mod check;
+mod load;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+/// Exit codes: 0 clean, 1 findings at error level, 2 usage or I/O problems.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "aims", version, about = "Check AI governance specifications against ISO/IEC 42001 and ISO/IEC 23894")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a spec: syntax, schema, references (exit 0 clean, 1 errors found, 2 usage or I/O problem)
+    Check(check::Args),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options shared by every command that reads a spec.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SpecArgs {
+    /// Files or directories of the spec (directories are searched for .aims files)
+    #[arg(default_value = ".")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to use colours in human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The date that "today" means, as YYYY-MM-DD (default: the real date)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// Use the standard library in this directory instead of the built-in one
+    #[arg(long, value_name = "DIR")]
+    pub stdlib: Option<std::path::PathBuf>,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    let bytes = s.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+    if !shape_ok {
+        return Err(format!("`{s}` is not a date: write it as YYYY-MM-DD, for example 2026-03-10"));
+    }
+    s.parse::<jiff::civil::Date>().map_err(|_| format!("`{s}` is not a real date"))
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+    };
+    ExitCode::from(code)
+}

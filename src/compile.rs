@@ -1,0 +1,59 @@
+//! The pipeline from source text to a checked Model: parse every file (in parallel), then
+//! analyze. Knows nothing of disks or terminals: files arrive in a [`SourceDb`].
+
+use crate::diagnostics::{self, codes, Diagnostic};
+use crate::sema::{self, Model};
+use crate::source::{FileId, Origin, SourceDb, Span};
+use crate::syntax::{self, ast::Ast};
+use rayon::prelude::*;
+
+pub struct Compilation {
+    pub db: SourceDb,
+    pub asts: Vec<Ast>,
+    pub model: Model,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == diagnostics::Severity::Error).count()
+    }
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == diagnostics::Severity::Warning).count()
+    }
+    pub fn spec_file_count(&self) -> usize {
+        self.db.iter().filter(|(_, f)| f.origin == Origin::Spec).count()
+    }
+}
+
+/// Parses and analyzes every file of `db`. `early` holds problems found while reading the files
+/// (invalid UTF-8), to be reported with the rest.
+pub fn compile(db: SourceDb, early: Vec<Diagnostic>) -> Compilation {
+    let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
+    let parsed: Vec<(Ast, Vec<Diagnostic>)> = ids
+        .par_iter()
+        .map(|id| {
+            let file = db.get(*id);
+            let (ast, mut diags) = syntax::parse(&file.text, *id);
+            if file.origin == Origin::Spec && ast.items.is_empty() && diags.is_empty() && file.text.trim().is_empty() {
+                diags.push(
+                    Diagnostic::new(codes::EMPTY_FILE, "this file is empty")
+                        .primary(*id, Span::new(0, 0), "nothing declared here")
+                        .help("declare at least one item, or remove the file from the spec"),
+                );
+            }
+            (ast, diags)
+        })
+        .collect();
+    let mut diagnostics = early;
+    let mut asts = Vec::with_capacity(parsed.len());
+    for (ast, diags) in parsed {
+        diagnostics.extend(diags);
+        asts.push(ast);
+    }
+    let inputs: Vec<(FileId, Origin, &Ast)> = ids.iter().zip(&asts).map(|(id, ast)| (*id, db.get(*id).origin, ast)).collect();
+    let model = sema::analyze(&inputs, &mut diagnostics);
+    diagnostics::sort(&mut diagnostics);
+    Compilation { db, asts, model, diagnostics }
+}

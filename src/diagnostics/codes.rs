@@ -1,0 +1,52 @@
+//! The stable codes of the language's own diagnostics.
+//!
+//! A code is never reused for another meaning. Rule findings use their rule id instead; rules
+//! live in stdlib/, not here. `docs/diagnostics.md` is checked against this table by a test.
+
+use super::Severity;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+}
+
+macro_rules! codes {
+    ($($name:ident = $id:literal, $sev:ident, $title:literal;)*) => {
+        $(pub const $name: Code = Code { id: $id, severity: Severity::$sev, title: $title };)*
+        /// Every code, in order.
+        pub const CODES: &[Code] = &[$($name),*];
+    };
+}
+
+codes! {
+    // Files
+    INVALID_UTF8 = "E0001", Error, "file is not valid UTF-8";
+    EMPTY_FILE = "E0002", Error, "file is empty";
+    // Syntax
+    SYNTAX = "E0101", Error, "the text does not follow the aims syntax";
+    UNCLOSED_BLOCK = "E0102", Error, "a block is not closed";
+    UNTERMINATED_STRING = "E0103", Error, "a string is not closed";
+    INVALID_DATE = "E0104", Error, "a date that does not exist";
+    NUMBER_TOO_LARGE = "E0105", Error, "a number too large to store";
+    TOO_DEEP = "E0106", Error, "blocks or lists nested too deeply";
+    UNEXPECTED_CLOSE = "E0107", Error, "a `}` that closes nothing";
+    MISSING_VALUE = "E0108", Error, "a field without a value";
+    // Names
+    UNKNOWN_KIND = "E0201", Error, "unknown kind of item";
+    DUPLICATE_ID = "E0202", Error, "two items with the same ID";
+    UNKNOWN_REFERENCE = "E0203", Error, "reference to an item that does not exist";
+    WRONG_REFERENCE_KIND = "E0204", Error, "reference to an item of the wrong kind";
+    UNKNOWN_ENUM_VALUE = "E0205", Error, "value not on the field's list of allowed values";
+    UNKNOWN_STANDARD_REF = "E0206", Error, "reference to a clause or control that does not exist";
+    MISSING_ID = "E0207", Error, "item without an ID";
+    MISPLACED_BLOCK = "E0208", Error, "block in the wrong place";
+    // Schema
+    UNKNOWN_FIELD = "E0301", Error, "field not defined for this kind";
+    WRONG_TYPE = "E0302", Error, "value of the wrong type";
+    MISSING_FIELD = "E0303", Error, "required field missing";
+    DUPLICATE_FIELD = "E0304", Error, "field given twice";
+    REPEATED_BLOCK = "E0305", Error, "block given twice where one is allowed";
+    BAD_SCHEMA = "E0306", Error, "invalid schema declaration";
+}

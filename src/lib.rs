@@ -1,0 +1,12 @@
+//! aims: a compiler and rules engine for AI governance specifications.
+//!
+//! The pipeline runs one way: [`syntax`] -> [`sema`] -> rules and scoring -> [`diagnostics`] and
+//! reports -> `cli`. See ARCHITECTURE.md.
+
+pub mod compile;
+pub mod diagnostics;
+pub mod sema;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;
+pub mod cli;

@@ -1,0 +1,9 @@
+//! The `aims` binary: parse the command line and hand over to the subcommand.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = aims::cli::Cli::parse();
+    aims::cli::run(cli)
+}

@@ -1,0 +1,312 @@
+//! Builds the Model from the syntax trees: registers every item, checks each field against its
+//! kind's schema, and converts values to their declared types. References are left pending
+//! here and resolved in [`super::resolve`], once every ID of every file is known.
+
+use super::model::{Model, Node, NodeId, Pending, Value, ValueKind};
+use super::schema::{join_or, KindId, Prim, Schema, Type};
+use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::source::{FileId, Origin};
+use crate::syntax::ast::{self, Entry};
+use indexmap::IndexMap;
+use std::collections::hash_map::Entry as MapEntry;
+
+pub(crate) struct Builder<'a> {
+    pub model: Model,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(schema: Schema, diags: &'a mut Vec<Diagnostic>) -> Self {
+        let by_kind = vec![Vec::new(); schema.kinds.len()];
+        Builder { model: Model { schema, by_kind, ..Model::default() }, diags }
+    }
+
+    pub fn file(&mut self, file: FileId, origin: Origin, ast: &ast::Ast) {
+        for item in &ast.items {
+            match item {
+                ast::Item::Block(b) => self.top_level(file, origin, b),
+                ast::Item::Rule(r) => self.model.rules.push((file, origin, r.clone())),
+                ast::Item::Waiver(w) => self.model.waivers.push((file, w.clone())),
+                ast::Item::Kind(_) | ast::Item::Enum(_) => {}
+            }
+        }
+    }
+
+    fn top_level(&mut self, file: FileId, origin: Origin, block: &ast::Block) {
+        let schema = &self.model.schema;
+        let Some(kind) = schema.kind_id(&block.kind.text) else {
+            let candidates = schema.kinds.values().filter(|k| !k.nested).map(|k| k.name.as_str());
+            let help = did_you_mean(&block.kind.text, candidates).unwrap_or_else(|| {
+                "see `aims kinds` for the kinds of item a spec can declare".to_string()
+            });
+            self.diags.push(
+                Diagnostic::new(codes::UNKNOWN_KIND, format!("unknown kind of item `{}`", block.kind.text))
+                    .primary(file, block.kind.span, "not a kind of item")
+                    .help(help),
+            );
+            return;
+        };
+        if schema.kind(kind).nested {
+            let parents: Vec<String> = schema
+                .kinds
+                .values()
+                .filter(|k| k.fields.values().any(|f| f.ty == Type::Block(kind)))
+                .map(|k| format!("`{}`", k.name))
+                .collect();
+            self.diags.push(
+                Diagnostic::new(
+                    codes::MISPLACED_BLOCK,
+                    format!("a `{}` block cannot stand on its own", block.kind.text),
+                )
+                .primary(file, block.kind.span, "only allowed inside another item")
+                .help(format!("move it inside {}", join_or(&parents))),
+            );
+            return;
+        }
+        let Some(id) = &block.id else {
+            self.diags.push(
+                Diagnostic::new(codes::MISSING_ID, format!("this `{}` has no ID", block.kind.text))
+                    .primary(file, block.kind.span, "an ID is needed here")
+                    .help(format!("give it a name that other items can refer to: `{} my_id {{ ... }}`", block.kind.text)),
+            );
+            return;
+        };
+        let node = self.node(file, origin, kind, block, None);
+        match self.model.by_id.entry(id.text.clone()) {
+            MapEntry::Occupied(first) => {
+                let first = &self.model.nodes[first.get().0 as usize];
+                let d = Diagnostic::new(codes::DUPLICATE_ID, format!("`{}` is declared twice", id.text))
+                    .primary(file, id.span, "declared again here")
+                    .secondary(first.file, first.header, "first declared here")
+                    .help("IDs are shared by all kinds and all files: rename one of them");
+                self.diags.push(d);
+            }
+            MapEntry::Vacant(v) => {
+                v.insert(node);
+                self.model.items.push(node);
+                self.model.by_kind[kind].push(node);
+            }
+        }
+    }
+
+    /// Creates the node for a block (and its nested blocks) and checks its fields.
+    fn node(&mut self, file: FileId, origin: Origin, kind: KindId, block: &ast::Block, parent: Option<NodeId>) -> NodeId {
+        let id = NodeId(self.model.nodes.len() as u32);
+        self.model.nodes.push(Node {
+            kind,
+            id: block.id.as_ref().map(|i| i.text.clone()),
+            title: block.title.as_ref().map(|t| t.value.clone()),
+            parent,
+            file,
+            origin,
+            span: block.span,
+            header: block.header_span(),
+            fields: IndexMap::new(),
+        });
+        if let (Some(local), Some(parent)) = (&block.id, parent) {
+            let top = self.model.top_level(parent).expect("a parent has a top level");
+            let anchors = self.model.anchors.entry(top).or_default();
+            if anchors.contains_key(&local.text) {
+                self.diags.push(
+                    Diagnostic::new(codes::DUPLICATE_ID, format!("`{}` is declared twice in this item", local.text))
+                        .primary(file, local.span, "declared again here"),
+                );
+            } else {
+                anchors.insert(local.text.clone(), id);
+            }
+        }
+
+        let mut fields: IndexMap<String, Value> = IndexMap::new();
+        let mut seen: IndexMap<&str, &ast::Name> = IndexMap::new();
+        for entry in &block.entries {
+            let name = match entry {
+                Entry::Field(f) => &f.name,
+                Entry::Block(b) => &b.kind,
+            };
+            let kind_def = self.model.schema.kind(kind);
+            let Some(def) = kind_def.fields.get(&name.text) else {
+                let help = did_you_mean(&name.text, kind_def.fields.keys().map(|k| k.as_str()))
+                    .unwrap_or_else(|| format!("the fields of a `{}` are: {}", kind_def.name, field_list(kind_def)));
+                let what = if matches!(entry, Entry::Block(_)) { "block" } else { "field" };
+                self.diags.push(
+                    Diagnostic::new(codes::UNKNOWN_FIELD, format!("a `{}` has no {what} `{}`", kind_def.name, name.text))
+                        .primary(file, name.span, format!("unknown {what}"))
+                        .help(help),
+                );
+                continue;
+            };
+            let (def_ty, many) = (def.ty.clone(), def.many);
+            match entry {
+                Entry::Field(f) => {
+                    if let Some(first) = seen.insert(&name.text, name) {
+                        self.diags.push(
+                            Diagnostic::new(codes::DUPLICATE_FIELD, format!("`{}` is given twice", name.text))
+                                .primary(file, name.span, "given again here")
+                                .secondary(file, first.span, "first given here")
+                                .help("keep one of them; for several values use a list: `[a, b]`"),
+                        );
+                        continue;
+                    }
+                    if let Type::Block(k) = def_ty {
+                        let block_kind = &self.model.schema.kind(k).name;
+                        self.diags.push(
+                            Diagnostic::new(codes::WRONG_TYPE, format!("`{}` is a block, not a single value", name.text))
+                                .primary(file, f.value.span, "expected a block")
+                                .help(format!("write it as `{block_kind} {{ field: value ... }}`")),
+                        );
+                        continue;
+                    }
+                    if let Some(v) = self.value(file, &name.text, &def_ty, &f.value) {
+                        fields.insert(name.text.clone(), v);
+                    }
+                }
+                Entry::Block(b) => {
+                    let Type::Block(child_kind) = def_ty else {
+                        self.diags.push(
+                            Diagnostic::new(codes::WRONG_TYPE, format!("`{}` is a field, not a block", name.text))
+                                .primary(file, b.open, "a block is not allowed here")
+                                .help(format!("write it as `{}: value`", name.text)),
+                        );
+                        continue;
+                    };
+                    let child = self.node(file, origin, child_kind, b, Some(id));
+                    let value = Value { kind: ValueKind::Block(child), span: b.span };
+                    if many {
+                        match fields.get_mut(&name.text) {
+                            Some(Value { kind: ValueKind::List(list), span }) => {
+                                *span = span.to(b.span);
+                                list.push(value);
+                            }
+                            _ => {
+                                fields.insert(name.text.clone(), Value { kind: ValueKind::List(vec![value]), span: b.span });
+                            }
+                        }
+                    } else if let Some(first) = seen.insert(&name.text, name) {
+                        self.diags.push(
+                            Diagnostic::new(codes::REPEATED_BLOCK, format!("only one `{}` block is allowed here", name.text))
+                                .primary(file, name.span, "second block")
+                                .secondary(file, first.span, "first block"),
+                        );
+                    } else {
+                        fields.insert(name.text.clone(), value);
+                    }
+                }
+            }
+        }
+
+        let kind_def = self.model.schema.kind(kind);
+        let missing: Vec<&str> = kind_def
+            .fields
+            .values()
+            .filter(|f| f.required && !seen.contains_key(f.name.as_str()) && !fields.contains_key(&f.name))
+            .map(|f| f.name.as_str())
+            .collect();
+        for name in missing {
+            let what = match &block.id {
+                Some(i) => format!("`{} {}`", kind_def.name, i.text),
+                None => format!("this `{}`", kind_def.name),
+            };
+            let ty = &kind_def.fields[name].ty;
+            let example = match ty {
+                Type::Block(_) => format!("`{name} {{ ... }}`"),
+                _ => format!("`{name}: ...` ({})", self.model.schema.describe_type(ty)),
+            };
+            self.diags.push(
+                Diagnostic::new(codes::MISSING_FIELD, format!("{what} has no `{name}`, which is required"))
+                    .primary(file, block.header_span(), format!("`{name}` missing"))
+                    .help(format!("add {example}")),
+            );
+        }
+        self.model.nodes[id.0 as usize].fields = fields;
+        id
+    }
+
+    /// Converts a written value to the field's type, or reports why it does not fit.
+    fn value(&mut self, file: FileId, field: &str, ty: &Type, v: &ast::Value) -> Option<Value> {
+        use ast::ValueKind as W;
+        let span = v.span;
+        let kind = match (ty, &v.kind) {
+            (_, W::Invalid) => return None,
+            (Type::Prim(Prim::Text), W::String(s) | W::Text(s)) => ValueKind::Text(s.clone()),
+            (Type::Prim(Prim::Int), W::Integer(n)) => ValueKind::Int(*n),
+            (Type::Prim(Prim::Decimal), W::Decimal(n)) => ValueKind::Decimal(*n),
+            (Type::Prim(Prim::Decimal), W::Integer(n)) => ValueKind::Decimal(*n as f64),
+            (Type::Prim(Prim::Percent), W::Percent(n)) => ValueKind::Percent(*n),
+            (Type::Prim(Prim::Date), W::Date(d)) => ValueKind::Date(*d),
+            (Type::Prim(Prim::Duration), W::Duration(n, u)) => ValueKind::Duration(*n, *u),
+            (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "yes" | "true") => ValueKind::Bool(true),
+            (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "no" | "false") => ValueKind::Bool(false),
+            (Type::Prim(Prim::StdRef), W::StdRef { .. } | W::Dotted(_)) => pending(v, Vec::new(), field),
+            (Type::Ref(kinds), W::Word(_) | W::Dotted(_) | W::StdRef { .. }) => pending(v, kinds.clone(), field),
+            (Type::Enum(e), W::Word(w)) => {
+                let def = self.model.schema.enum_def(*e);
+                match def.members.get_index_of(w.as_str()) {
+                    Some(i) => ValueKind::Enum(*e, i as u32),
+                    None => {
+                        let allowed: Vec<String> = def.members.keys().map(|m| format!("`{m}`")).collect();
+                        let help = did_you_mean(w, def.members.keys().map(|m| m.as_str()))
+                            .unwrap_or_else(|| format!("allowed values: {}", join_or(&allowed)));
+                        self.diags.push(
+                            Diagnostic::new(
+                                codes::UNKNOWN_ENUM_VALUE,
+                                format!("`{w}` is not an allowed value of `{field}`"),
+                            )
+                            .primary(file, span, format!("not one of the `{}` values", def.name))
+                            .help(help),
+                        );
+                        return None;
+                    }
+                }
+            }
+            (Type::List(inner), W::List(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    if let Some(v) = self.value(file, field, inner, item) {
+                        out.push(v);
+                    }
+                }
+                ValueKind::List(out)
+            }
+            (_, written) => {
+                let expected = self.model.schema.describe_type(ty);
+                let mut d = Diagnostic::new(
+                    codes::WRONG_TYPE,
+                    format!("`{field}` expects {expected}, but this is {}", written.describe()),
+                )
+                .primary(file, span, format!("expected {expected}"));
+                d = d.help_opt(type_hint(ty, written));
+                self.diags.push(d);
+                return None;
+            }
+        };
+        Some(Value { kind, span })
+    }
+}
+
+fn pending(v: &ast::Value, allowed: Vec<KindId>, field: &str) -> ValueKind {
+    ValueKind::Unresolved(Box::new(Pending { written: v.kind.clone(), allowed, field: field.to_string() }))
+}
+
+fn field_list(kind: &super::schema::KindDef) -> String {
+    let names: Vec<String> = kind.fields.keys().map(|k| format!("`{k}`")).collect();
+    if names.is_empty() {
+        "(none)".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// A concrete fix for the commonest type mistakes.
+fn type_hint(ty: &Type, written: &ast::ValueKind) -> Option<String> {
+    use ast::ValueKind as W;
+    match (ty, written) {
+        (Type::List(_), W::Word(w) | W::Dotted(w)) => Some(format!("write a list, even of one: `[{w}]`")),
+        (Type::Prim(Prim::Text), W::Word(w)) => Some(format!("put the text in quotes: `\"{w}\"`")),
+        (Type::Prim(Prim::Bool), _) => Some("write `yes` or `no`".into()),
+        (Type::Prim(Prim::Duration), W::Integer(n)) => Some(format!("give a unit: `{n} days`, `{n} months` or `{n} years`")),
+        (Type::Prim(Prim::Date), W::String(s)) if s.len() == 10 => Some(format!("write the date without quotes: `{s}`")),
+        (Type::Prim(Prim::Percent), W::Integer(n)) => Some(format!("write it as a percentage: `{n}%`")),
+        (Type::Ref(_), W::String(s)) => Some(format!("refer to the item by its ID, without quotes: `{s}`")),
+        _ => None,
+    }
+}

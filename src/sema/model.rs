@@ -1,0 +1,136 @@
+//! The Model: the checked, typed spec that every later stage reads (rules, scoring, reports,
+//! the language server). Deterministic: nodes are in file order, files in path order.
+
+use super::schema::{EnumId, KindId, Schema};
+use crate::source::{FileId, Origin, Span};
+use crate::syntax::ast::{self, DurationUnit};
+use indexmap::IndexMap;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+
+/// An item or a nested block.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: KindId,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    /// The enclosing node of a nested block; `None` for a top-level item.
+    pub parent: Option<NodeId>,
+    pub file: FileId,
+    pub origin: Origin,
+    /// The whole block.
+    pub span: Span,
+    /// `kind ID "Title"`: where findings about the item point.
+    pub header: Span,
+    pub fields: IndexMap<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueKind {
+    Text(String),
+    Int(i64),
+    Decimal(f64),
+    Percent(f64),
+    Bool(bool),
+    Date(jiff::civil::Date),
+    Duration(i64, DurationUnit),
+    /// A member of an enum, by its position in the declared order.
+    Enum(EnumId, u32),
+    Ref(NodeId),
+    Block(NodeId),
+    List(Vec<Value>),
+    /// A reference not yet resolved (only while the model is being built).
+    Unresolved(Box<Pending>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub written: ast::ValueKind,
+    /// The kinds the reference may point to; empty for any clause or control of a standard.
+    pub allowed: Vec<KindId>,
+    pub field: String,
+}
+
+/// One place that refers to a node: the field `field` of `from`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Referrer {
+    pub from: NodeId,
+    pub field: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub schema: Schema,
+    pub nodes: Vec<Node>,
+    /// Top-level items, in order.
+    pub items: Vec<NodeId>,
+    pub(crate) by_id: HashMap<String, NodeId>,
+    pub(crate) by_kind: Vec<Vec<NodeId>>,
+    /// Nested blocks with an ID, per top-level item: what `standard:clause` refers to.
+    pub(crate) anchors: HashMap<NodeId, IndexMap<String, NodeId>>,
+    pub(crate) referrers: HashMap<NodeId, Vec<Referrer>>,
+    /// Rules and waivers, as written; the rules stage checks and runs them.
+    pub rules: Vec<(FileId, Origin, ast::RuleDecl)>,
+    pub waivers: Vec<(FileId, ast::Waiver)>,
+}
+
+impl Model {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0 as usize]
+    }
+
+    pub fn lookup(&self, id: &str) -> Option<NodeId> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The top-level items of a kind, in order.
+    pub fn items_of(&self, kind: KindId) -> &[NodeId] {
+        self.by_kind.get(kind).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Every place that refers to `target`.
+    pub fn referrers(&self, target: NodeId) -> &[Referrer] {
+        self.referrers.get(&target).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The nested block `local` inside the top-level item `top` (`iso42001:6.1.3`).
+    pub fn anchor(&self, top: NodeId, local: &str) -> Option<NodeId> {
+        self.anchors.get(&top)?.get(local).copied()
+    }
+
+    pub fn kind_name(&self, id: NodeId) -> &str {
+        &self.schema.kind(self.node(id).kind).name
+    }
+
+    /// How a node is named to an author: its ID, or for a nested block `treatment of risk_x`.
+    pub fn display_name(&self, id: NodeId) -> String {
+        let node = self.node(id);
+        match (&node.id, node.parent) {
+            (Some(i), None) => i.clone(),
+            (Some(i), Some(p)) => format!("{}:{}", self.top_level(p).map_or(String::new(), |t| self.display_name(t)), i),
+            (None, Some(p)) => format!("{} of {}", self.kind_name(id), self.display_name(p)),
+            (None, None) => self.kind_name(id).to_string(),
+        }
+    }
+
+    /// The top-level item a node belongs to.
+    pub fn top_level(&self, mut id: NodeId) -> Option<NodeId> {
+        while let Some(p) = self.node(id).parent {
+            id = p;
+        }
+        Some(id)
+    }
+
+    /// Number of top-level items that come from the spec (not the stdlib).
+    pub fn spec_item_count(&self) -> usize {
+        self.items.iter().filter(|i| self.node(**i).origin == Origin::Spec).count()
+    }
+}

@@ -1,0 +1,165 @@
+//! Resolves references once every ID is known: item IDs (`priya`, `A.7.4`) and standard
+//! references (`iso42001:6.1.3`). Records who refers to whom, for reverse look-ups.
+
+use super::model::{Model, NodeId, Pending, Referrer, Value, ValueKind};
+use crate::diagnostics::{closest, codes, did_you_mean, Diagnostic};
+use crate::source::FileId;
+use crate::syntax::ast;
+
+/// Past this many unknown names, no more "did you mean" suggestions are searched for: each is a
+/// scan over the candidates, and a spec with thousands of broken references must stay linear.
+const SUGGESTION_BUDGET: usize = 200;
+
+pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
+    let mut budget = SUGGESTION_BUDGET;
+    for i in 0..model.nodes.len() {
+        let id = NodeId(i as u32);
+        if !model.nodes[i].fields.values().any(has_pending) {
+            continue;
+        }
+        let file = model.nodes[i].file;
+        let mut fields = std::mem::take(&mut model.nodes[i].fields);
+        for (name, value) in fields.iter_mut() {
+            resolve_value(model, id, name, file, value, diags, &mut budget);
+        }
+        model.nodes[i].fields = fields;
+    }
+}
+
+fn has_pending(v: &Value) -> bool {
+    match &v.kind {
+        ValueKind::Unresolved(_) => true,
+        ValueKind::List(items) => items.iter().any(has_pending),
+        _ => false,
+    }
+}
+
+fn resolve_value(
+    model: &mut Model,
+    from: NodeId,
+    field: &str,
+    file: FileId,
+    value: &mut Value,
+    diags: &mut Vec<Diagnostic>,
+    budget: &mut usize,
+) {
+    match &mut value.kind {
+        ValueKind::List(items) => {
+            items.iter_mut().for_each(|v| resolve_value(model, from, field, file, v, diags, budget));
+            items.retain(|v| !matches!(v.kind, ValueKind::Unresolved(_)));
+        }
+        ValueKind::Unresolved(p) => {
+            if let Some(target) = lookup(model, p, file, value.span, diags, budget) {
+                model.referrers.entry(target).or_default().push(Referrer { from, field: field.to_string() });
+                value.kind = ValueKind::Ref(target);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn lookup(
+    model: &Model,
+    p: &Pending,
+    file: FileId,
+    span: crate::source::Span,
+    diags: &mut Vec<Diagnostic>,
+    budget: &mut usize,
+) -> Option<NodeId> {
+    let schema = &model.schema;
+    let target = match &p.written {
+        ast::ValueKind::StdRef { standard, clause } => {
+            let Some(top) = model.lookup(standard) else {
+                let help = suggest(budget, || {
+                    did_you_mean(standard, model.anchors.keys().filter_map(|t| model.node(*t).id.as_deref()))
+                });
+                diags.push(
+                    Diagnostic::new(codes::UNKNOWN_STANDARD_REF, format!("there is no standard `{standard}`"))
+                        .primary(file, span, "unknown standard")
+                        .help_opt(help),
+                );
+                return None;
+            };
+            let Some(anchor) = model.anchor(top, clause) else {
+                let help = suggest(budget, || {
+                    model.anchors.get(&top).and_then(|a| closest(clause, a.keys().map(|k| k.as_str())))
+                        .map(|c| format!("did you mean `{standard}:{c}`?"))
+                });
+                diags.push(
+                    Diagnostic::new(
+                        codes::UNKNOWN_STANDARD_REF,
+                        format!("`{standard}` has no clause or control `{clause}`"),
+                    )
+                    .primary(file, span, "not found in the standard")
+                    .help_opt(help),
+                );
+                return None;
+            };
+            anchor
+        }
+        ast::ValueKind::Word(name) | ast::ValueKind::Dotted(name) => {
+            let Some(found) = model.lookup(name) else {
+                if p.allowed.is_empty() {
+                    // A field of type `stdref` written without its standard: find where it lives.
+                    let owners: Vec<String> = model
+                        .anchors
+                        .iter()
+                        .filter(|(_, a)| a.contains_key(name.as_str()))
+                        .filter_map(|(t, _)| model.node(*t).id.clone())
+                        .collect();
+                    let help = match owners.as_slice() {
+                        [one] => format!("write it with its standard: `{one}:{name}`"),
+                        _ => "write a standard reference such as `iso42001:6.1.3`".to_string(),
+                    };
+                    diags.push(
+                        Diagnostic::new(codes::UNKNOWN_STANDARD_REF, format!("`{name}` does not say which standard it is from"))
+                            .primary(file, span, "standard missing")
+                            .help(help),
+                    );
+                    return None;
+                }
+                let kinds = schema.kind_names(&p.allowed);
+                let help = suggest(budget, || {
+                    did_you_mean(
+                        name,
+                        p.allowed.iter().flat_map(|k| model.items_of(*k)).filter_map(|n| model.node(*n).id.as_deref()),
+                    )
+                })
+                .unwrap_or_else(|| {
+                    let kind = &schema.kind(p.allowed[0]).name;
+                    format!("declare it, for example `{kind} {name} {{ ... }}`, or check the spelling")
+                });
+                diags.push(
+                    Diagnostic::new(codes::UNKNOWN_REFERENCE, format!("`{}` refers to `{name}`, which is not declared", p.field))
+                        .primary(file, span, format!("no {kinds} has this ID"))
+                        .help(help),
+                );
+                return None;
+            };
+            found
+        }
+        _ => return None,
+    };
+    let node = model.node(target);
+    if !p.allowed.is_empty() && !p.allowed.contains(&node.kind) {
+        let is = &schema.kind(node.kind).name;
+        diags.push(
+            Diagnostic::new(
+                codes::WRONG_REFERENCE_KIND,
+                format!("`{}` must refer to {}, but `{}` is a `{is}`", p.field, schema.describe_kinds(&p.allowed), model.display_name(target)),
+            )
+            .primary(file, span, format!("this is a `{is}`"))
+            .secondary(node.file, node.header, "declared here"),
+        );
+        return None;
+    }
+    Some(target)
+}
+
+fn suggest(budget: &mut usize, f: impl FnOnce() -> Option<String>) -> Option<String> {
+    if *budget == 0 {
+        return None;
+    }
+    *budget -= 1;
+    f()
+}

@@ -1,0 +1,274 @@
+//! Turns pest's errors into messages for a governance author, and decides where the parser
+//! resumes. No pest rule name ever reaches the user: each expected rule maps to words.
+
+use super::parser::Rule;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+/// The diagnostic for an item that failed to parse at `item_start`, and the offset to resume at.
+pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: FileId) -> (Diagnostic, usize) {
+    let at = item_start
+        + match err.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
+    let at = at.min(text.len());
+    let next_item = next_top_level_line(text, item_start);
+
+    // A block that swallowed the next item (or ran to the end of the file) is missing its `}`.
+    let expected = expected_rules(err);
+    let wants_close = expected.contains(&Rule::close);
+    if wants_close && (next_item.is_some_and(|n| at >= n) || at >= text.len()) {
+        if let Some(open) = find_open_brace(text, item_start) {
+            let header = first_line(text, item_start);
+            let mut d = Diagnostic::new(codes::UNCLOSED_BLOCK, format!("the block `{header}` is not closed"))
+                .primary(file, Span::new(open, open + 1), "this `{` has no matching `}`");
+            match next_item {
+                Some(n) if n <= at => {
+                    d = d
+                        .secondary(file, Span::new(n, line_end(text, n)), "the next item starts here")
+                        .help("add a `}` before the next item");
+                }
+                _ => d = d.help("add a `}` at the end of the block"),
+            }
+            return (d, next_item.filter(|&n| n <= at).unwrap_or(text.len()));
+        }
+    }
+
+    let resume = next_top_level_line(text, at).unwrap_or(text.len());
+
+    if let ErrorVariant::CustomError { message } = &err.variant {
+        let d = Diagnostic::new(codes::TOO_DEEP, "this item is nested too deeply to read")
+            .primary(file, Span::new(at, at), "here")
+            .note(format!("the parser stopped: {message}"));
+        return (d, resume);
+    }
+
+    let found = describe_found(text, at);
+    let found_span = Span::new(at, at + found_len(text, at));
+
+    // `}` where an item should start.
+    if text[at..].starts_with('}') && at == item_start {
+        let d = Diagnostic::new(codes::UNEXPECTED_CLOSE, "this `}` does not close any block")
+            .primary(file, found_span, "nothing to close")
+            .help("remove it, or check that the block before it has its `{`");
+        return (d, at + 1);
+    }
+
+    // A string that runs to the end of its line.
+    if text[at..].starts_with('"') && !text[at..].starts_with("\"\"\"") {
+        let end = line_end(text, at);
+        if !text[at + 1..end].contains('"') {
+            let d = Diagnostic::new(codes::UNTERMINATED_STRING, "this text is missing its closing `\"`")
+                .primary(file, Span::new(at, end), "the text starts here and is not closed on this line")
+                .help("close it with `\"` on the same line, or use `\"\"\"` ... `\"\"\"` for text over several lines");
+            return (d, resume);
+        }
+    }
+    if text[at..].starts_with("\"\"\"") && !text[at + 3..].contains("\"\"\"") {
+        let d = Diagnostic::new(codes::UNTERMINATED_STRING, "this text is missing its closing `\"\"\"`")
+            .primary(file, Span::new(at, at + 3), "the text starts here and is never closed")
+            .help("close it with `\"\"\"`");
+        return (d, text.len());
+    }
+
+    // `owner:` followed by nothing usable.
+    let wants_value = expected.iter().any(|r| is_value_rule(*r));
+    if wants_value {
+        if let Some(field) = field_before(text, at) {
+            let d = Diagnostic::new(codes::MISSING_VALUE, format!("expected a value after `{field}:`, found {found}"))
+                .primary(file, found_span, "expected a value here")
+                .help(
+                    "a value is a name (`priya`), a text (`\"...\"`), a number, a date (`2026-03-10`), \
+                     a duration (`90 days`) or a list (`[a, b]`)",
+                );
+            return (d, resume);
+        }
+    }
+
+    let what = expected_words(&expected);
+    let d = Diagnostic::new(codes::SYNTAX, format!("expected {what}, found {found}"))
+        .primary(file, found_span, format!("expected {what}"))
+        .help_opt(hint_for(text, at, &expected));
+    (d, resume)
+}
+
+fn expected_rules(err: &Error<Rule>) -> Vec<Rule> {
+    match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    }
+}
+
+fn is_value_rule(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::text
+            | Rule::string
+            | Rule::date
+            | Rule::duration
+            | Rule::percent
+            | Rule::decimal
+            | Rule::integer
+            | Rule::stdref
+            | Rule::dotted
+            | Rule::word
+            | Rule::list
+    )
+}
+
+/// Words for what the parser was looking for, in an author's terms.
+fn expected_words(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let mut push = |w: &'static str| {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    };
+    for r in rules {
+        match r {
+            r if is_value_rule(*r) => push("a value"),
+            Rule::field_name => push("a field (`name: value`)"),
+            Rule::kind => push("an item such as `system my_system { ... }`"),
+            Rule::block_id => push("an ID"),
+            Rule::title => push("a title in quotes"),
+            Rule::body => push("`{`"),
+            Rule::close => push("`}`"),
+            Rule::kind_decl | Rule::enum_decl | Rule::rule_decl | Rule::waiver | Rule::block => {
+                push("an item such as `system my_system { ... }`")
+            }
+            Rule::decl_name => push("a name"),
+            Rule::type_expr | Rule::type_name | Rule::list_type | Rule::union_type => push("a type"),
+            Rule::modifier => push("`required` or `many`"),
+            Rule::member_name | Rule::enum_member => push("a value name"),
+            Rule::doc => push("`doc`"),
+            Rule::field_decl => push("a field declaration (`name: type`)"),
+            Rule::rule_field => push("a rule setting (`severity: error`)"),
+            Rule::rule_body | Rule::for_clause => push("`for NAME in KIND`"),
+            Rule::where_clause => push("`where`"),
+            Rule::require_clause => push("`require`"),
+            Rule::message_clause => push("`message \"...\"`"),
+            Rule::help_clause => push("`help \"...\"`"),
+            Rule::binder => push("a name"),
+            Rule::collection | Rule::path | Rule::path_head | Rule::path_seg => push("a name"),
+            Rule::expr
+            | Rule::or_expr
+            | Rule::and_expr
+            | Rule::not_expr
+            | Rule::cmp_expr
+            | Rule::add_expr
+            | Rule::postfix
+            | Rule::paren
+            | Rule::quantifier
+            | Rule::count_expr
+            | Rule::list_lit
+            | Rule::dotted_lit => push("a condition"),
+            Rule::cmp_op => push("a comparison such as `==`"),
+            Rule::or_op | Rule::and_op => push("`and` or `or`"),
+            Rule::add_op => push("`+` or `-`"),
+            Rule::waiver_target => push("the ID of the waived item"),
+            Rule::EOI => push("the end of the file"),
+            Rule::kw_for => push("`for`"),
+            Rule::kw_in => push("`in`"),
+            Rule::kw_where => push("`where`"),
+            Rule::kw_require => push("`require`"),
+            Rule::kw_message => push("`message`"),
+            Rule::kw_help => push("`help`"),
+            Rule::kw_doc => push("`doc`"),
+            Rule::unit => push("a unit (`days`, `weeks`, `months` or `years`)"),
+            _ => {}
+        }
+    }
+    match words.len() {
+        0 => "something else".to_string(),
+        1 => words[0].to_string(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+fn hint_for(text: &str, at: usize, expected: &[Rule]) -> Option<String> {
+    let rest = &text[at..];
+    if expected.contains(&Rule::close) && rest.starts_with('=') {
+        return Some("fields are written `name: value`, with a colon".into());
+    }
+    if expected.contains(&Rule::body) && rest.starts_with(':') {
+        return Some("a block is written `KIND ID \"Title\" { ... }`; fields go inside the braces".into());
+    }
+    if expected.contains(&Rule::body) && rest.starts_with('\'') {
+        return Some("titles are written in double quotes: `\"Title\"`".into());
+    }
+    if expected.iter().any(|r| is_value_rule(*r)) && rest.starts_with('\'') {
+        return Some("texts are written in double quotes: `\"...\"`".into());
+    }
+    None
+}
+
+/// The field name of `name:` just before `at`, if that is what precedes it.
+fn field_before(text: &str, at: usize) -> Option<&str> {
+    let before = text[..at].trim_end();
+    let before = before.strip_suffix(':')?;
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    let name = &before[start..];
+    (!name.is_empty()).then_some(name)
+}
+
+/// "`xyz`", "the end of the file", "the end of the line".
+fn describe_found(text: &str, at: usize) -> String {
+    if at >= text.len() {
+        return "the end of the file".into();
+    }
+    let len = found_len(text, at);
+    let token = &text[at..at + len];
+    match token {
+        "\n" | "\r\n" => "the end of the line".into(),
+        _ => format!("`{}`", token.escape_debug()),
+    }
+}
+
+/// Length of the token at `at`: a word, or one character.
+fn found_len(text: &str, at: usize) -> usize {
+    let rest = &text[at.min(text.len())..];
+    let word: usize = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
+        .map(|(_, c)| c.len_utf8())
+        .sum();
+    if word > 0 {
+        word.min(60)
+    } else {
+        rest.chars().next().map_or(0, |c| c.len_utf8())
+    }
+}
+
+/// Start of the first line after `from`'s line that begins with a letter in column 0: where the
+/// next top-level item most likely starts.
+fn next_top_level_line(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        let nl = bytes[i..].iter().position(|&b| b == b'\n')? + i;
+        i = nl + 1;
+        if i < bytes.len() && (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn find_open_brace(text: &str, from: usize) -> Option<usize> {
+    let line = line_end(text, from);
+    let end = next_top_level_line(text, from).unwrap_or(text.len()).max(line);
+    text[from..end].find('{').map(|i| from + i)
+}
+
+fn line_end(text: &str, from: usize) -> usize {
+    text[from..].find('\n').map_or(text.len(), |i| from + i)
+}
+
+fn first_line(text: &str, from: usize) -> String {
+    let line = &text[from..line_end(text, from)];
+    line.split('{').next().unwrap_or(line).trim().chars().take(60).collect()
+}

@@ -1,0 +1,13 @@
+//! Syntax: `.aims` text to a tree with spans and comments.
+//!
+//! Parsing never fails: [`parse`] returns the tree it could build and the errors it met. After
+//! an error the parser resumes at the next top-level item, so one mistake does not hide the rest
+//! of the file (or any other file).
+
+pub mod ast;
+mod comments;
+mod convert;
+mod errors;
+mod parser;
+
+pub use parser::parse;

@@ -1,0 +1,91 @@
+//! The pest parser and the recovery loop around it.
+
+use super::ast::{Ast, Item};
+use super::{comments, convert, errors};
+use crate::diagnostics::Diagnostic;
+use crate::source::FileId;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/aims.pest"]
+pub(crate) struct AimsParser;
+
+/// Parses one file. Never fails: the tree holds every item that could be read.
+pub fn parse(text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut items = Vec::new();
+    // The whole file in one go is the fast path; only a file with errors is parsed item by item.
+    match AimsParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let file_pair = pairs.next().expect("the file rule always yields one pair");
+            let mut cx = convert::Cx::new(file, 0, &mut diags);
+            for pair in file_pair.into_inner() {
+                if pair.as_rule() != Rule::EOI {
+                    if let Some(item) = cx.item(pair) {
+                        items.push(item);
+                    }
+                }
+            }
+        }
+        Err(_) => parse_with_recovery(text, file, &mut items, &mut diags),
+    }
+    (Ast { items, comments: comments::collect(text) }, diags)
+}
+
+fn parse_with_recovery(text: &str, file: FileId, items: &mut Vec<Item>, diags: &mut Vec<Diagnostic>) {
+    let mut pos = 0;
+    // After an error, further errors are held back until an item parses again, so one mistake
+    // in an unindented file does not produce a cascade.
+    let mut recovering = false;
+    loop {
+        pos = skip_trivia(text, pos);
+        if pos >= text.len() {
+            break;
+        }
+        match AimsParser::parse(Rule::top_item, &text[pos..]) {
+            Ok(mut pairs) => {
+                let pair = pairs.next().expect("top_item yields one pair");
+                let end = pos + pair.as_span().end();
+                let mut cx = convert::Cx::new(file, pos, diags);
+                if let Some(inner) = pair.into_inner().next() {
+                    if let Some(item) = cx.item(inner) {
+                        items.push(item);
+                    }
+                }
+                pos = end;
+                recovering = false;
+            }
+            Err(err) => {
+                let (diag, resume) = errors::translate(text, pos, &err, file);
+                if !recovering {
+                    diags.push(diag);
+                }
+                recovering = true;
+                // Always move forward, so the loop ends on any input.
+                pos = resume.max(pos + 1);
+                while pos < text.len() && !text.is_char_boundary(pos) {
+                    pos += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Skips whitespace and `//` comments.
+pub(crate) fn skip_trivia(text: &str, mut pos: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        while pos < bytes.len() && matches!(bytes[pos], b' ' | b'\t' | b'\r' | b'\n') {
+            pos += 1;
+        }
+        if bytes[pos..].starts_with("\u{FEFF}".as_bytes()) {
+            pos += 3;
+        } else if bytes[pos..].starts_with(b"//") {
+            while pos < bytes.len() && bytes[pos] != b'\n' {
+                pos += 1;
+            }
+        } else {
+            return pos;
+        }
+    }
+}
