@@ -27,6 +27,15 @@ impl Compilation {
     }
 }
 
+/// A database holding the built-in stdlib, ready for spec files to be added.
+pub fn stdlib_db() -> SourceDb {
+    let mut db = SourceDb::default();
+    for (path, text) in crate::stdlib::embedded().filter(|(p, _)| p.ends_with(".aims")) {
+        db.add(crate::source::SourceFile::new(format!("<stdlib>/{path}"), text.to_string(), Origin::Stdlib));
+    }
+    db
+}
+
 /// Parses and analyzes every file of `db`. `early` holds problems found while reading the files
 /// (invalid UTF-8), to be reported with the rest.
 pub fn compile(db: SourceDb, early: Vec<Diagnostic>) -> Compilation {
@@ -52,7 +61,8 @@ pub fn compile(db: SourceDb, early: Vec<Diagnostic>) -> Compilation {
         diagnostics.extend(diags);
         asts.push(ast);
     }
-    let inputs: Vec<(FileId, Origin, &Ast)> = ids.iter().zip(&asts).map(|(id, ast)| (*id, db.get(*id).origin, ast)).collect();
+    let inputs: Vec<(FileId, Origin, &Ast)> =
+        ids.iter().zip(&asts).map(|(id, ast)| (*id, db.get(*id).origin, ast)).collect();
     let model = sema::analyze(&inputs, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
     Compilation { db, asts, model, diagnostics }

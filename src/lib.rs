@@ -3,10 +3,10 @@
 //! The pipeline runs one way: [`syntax`] -> [`sema`] -> rules and scoring -> [`diagnostics`] and
 //! reports -> `cli`. See ARCHITECTURE.md.
 
+pub mod cli;
 pub mod compile;
 pub mod diagnostics;
 pub mod sema;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
-pub mod cli;

@@ -47,9 +47,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(name: String, text: String, origin: Origin) -> Self {
         let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| (i + 1) as u32),
-        );
+        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| (i + 1) as u32));
         SourceFile { name, text, origin, line_starts }
     }
 

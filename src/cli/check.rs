@@ -55,7 +55,8 @@ fn report(c: &Compilation, spec: &SpecArgs) {
     };
     match spec.format {
         Format::Json => {
-            let report = JsonReport { version: 1, diagnostics: render::json_diagnostics(&c.diagnostics, &c.db), summary };
+            let report =
+                JsonReport { version: 1, diagnostics: render::json_diagnostics(&c.diagnostics, &c.db), summary };
             let mut out = serde_json::to_vec_pretty(&report).expect("the report serializes");
             out.push(b'\n');
             write_stdout(&out);
@@ -65,7 +66,11 @@ fn report(c: &Compilation, spec: &SpecArgs) {
             let verdict = if summary.errors == 0 && summary.warnings == 0 {
                 "no problems found".to_string()
             } else {
-                format!("{}, {}", plural(summary.errors, "error", "errors"), plural(summary.warnings, "warning", "warnings"))
+                format!(
+                    "{}, {}",
+                    plural(summary.errors, "error", "errors"),
+                    plural(summary.warnings, "warning", "warnings")
+                )
             };
             out.extend_from_slice(
                 format!(

@@ -18,16 +18,12 @@ pub struct Loaded {
 }
 
 pub fn load(args: &SpecArgs) -> Result<Loaded, LoadError> {
-    let mut db = SourceDb::default();
     let mut early = Vec::new();
     // The stdlib comes first: its files get the lowest ids, so its declarations are seen first.
-    match &args.stdlib {
-        None => {
-            for (path, text) in crate::stdlib::embedded().filter(|(p, _)| p.ends_with(".aims")) {
-                db.add(SourceFile::new(format!("<stdlib>/{path}"), text.to_string(), Origin::Stdlib));
-            }
-        }
+    let mut db = match &args.stdlib {
+        None => crate::compile::stdlib_db(),
         Some(dir) => {
+            let mut db = SourceDb::default();
             if !dir.is_dir() {
                 return Err(LoadError(format!("cannot use `{}` as the stdlib: it is not a directory", dir.display())));
             }
@@ -36,8 +32,9 @@ pub fn load(args: &SpecArgs) -> Result<Loaded, LoadError> {
                 let name = format!("<stdlib>/{}", display(file.strip_prefix(dir).unwrap_or(&file)));
                 add(&mut db, &mut early, name, text, Origin::Stdlib);
             }
+            db
         }
-    }
+    };
     let mut files = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
@@ -85,7 +82,8 @@ fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| LoadError(format!("cannot read `{}`: {}", display(&d), io_words(&e))))?;
+        let entries =
+            std::fs::read_dir(&d).map_err(|e| LoadError(format!("cannot read `{}`: {}", display(&d), io_words(&e))))?;
         for entry in entries {
             let entry = entry.map_err(|e| LoadError(format!("cannot read `{}`: {}", display(&d), io_words(&e))))?;
             let path = entry.path();
@@ -109,7 +107,8 @@ fn read_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, LoadError> {
     files
         .par_iter()
         .map(|f| {
-            let meta = std::fs::metadata(f).map_err(|e| LoadError(format!("cannot read `{}`: {}", display(f), io_words(&e))))?;
+            let meta = std::fs::metadata(f)
+                .map_err(|e| LoadError(format!("cannot read `{}`: {}", display(f), io_words(&e))))?;
             if meta.len() > MAX_FILE_BYTES {
                 return Err(LoadError(format!(
                     "`{}` is {} MB, larger than the {} MB aims reads",
@@ -118,7 +117,8 @@ fn read_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, LoadError> {
                     MAX_FILE_BYTES / 1_000_000
                 )));
             }
-            let bytes = std::fs::read(f).map_err(|e| LoadError(format!("cannot read `{}`: {}", display(f), io_words(&e))))?;
+            let bytes =
+                std::fs::read(f).map_err(|e| LoadError(format!("cannot read `{}`: {}", display(f), io_words(&e))))?;
             Ok((f.clone(), bytes))
         })
         .collect()

@@ -2,6 +2,7 @@
 //! room that knows about terminals, files on disk and exit codes.
 
 pub mod check;
+pub mod kinds;
 mod load;
 mod output;
 
@@ -24,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Check a spec: syntax, schema, references (exit 0 clean, 1 errors found, 2 usage or I/O problem)
     Check(check::Args),
+    /// List the kinds of item, nested blocks and value lists a spec can use, or show one
+    Kinds(kinds::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -72,6 +75,7 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Kinds(args) => kinds::run(args),
     };
     ExitCode::from(code)
 }

@@ -125,11 +125,8 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let wrong_lower = wrong.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
-        let score = if c.to_lowercase() == wrong_lower {
-            1.0
-        } else {
-            strsim::jaro_winkler(&wrong_lower, &c.to_lowercase())
-        };
+        let score =
+            if c.to_lowercase() == wrong_lower { 1.0 } else { strsim::jaro_winkler(&wrong_lower, &c.to_lowercase()) };
         let better = match best {
             None => true,
             Some((s, b)) => score > s || (score == s && c < b),

@@ -32,7 +32,8 @@ impl<'a> Files<'a> for SourceDb {
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
         let file = self.get(id);
         let starts = file.line_starts();
-        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() - 1 })?;
+        let start =
+            *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() - 1 })?;
         let end = starts.get(line_index + 1).map_or(file.text.len(), |e| *e as usize);
         Ok(start as usize..end)
     }
@@ -61,7 +62,11 @@ fn to_codespan(d: &Diagnostic, db: &SourceDb) -> cs::Diagnostic<FileId> {
     if let Some(h) = &d.help {
         notes.push(format!("help: {h}"));
     }
-    cs::Diagnostic::new(severity).with_code(d.code.clone()).with_message(d.message.clone()).with_labels(labels).with_notes(notes)
+    cs::Diagnostic::new(severity)
+        .with_code(d.code.clone())
+        .with_message(d.message.clone())
+        .with_labels(labels)
+        .with_notes(notes)
 }
 
 /// Renders diagnostics for a terminal, with or without colour.
@@ -72,7 +77,10 @@ pub fn human(diags: &[Diagnostic], db: &SourceDb, color: bool) -> Vec<u8> {
         let cd = to_codespan(d, db);
         if term::emit_to_write_style(&mut buf, &config, db, &cd).is_err() {
             // A label outside its file would be a bug; still print the message rather than lose it.
-            let _ = std::io::Write::write_all(&mut buf, format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message).as_bytes());
+            let _ = std::io::Write::write_all(
+                &mut buf,
+                format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message).as_bytes(),
+            );
         }
     }
     buf.into_inner()
@@ -117,7 +125,15 @@ pub fn json_diagnostics<'a>(diags: &'a [Diagnostic], db: &'a SourceDb) -> Vec<Js
                     let f = db.get(l.file);
                     let (line, column) = f.line_col(l.span.start);
                     let (end_line, end_column) = f.line_col(l.span.end);
-                    JsonLabel { file: &f.name, line, column, end_line, end_column, primary: l.primary, message: &l.message }
+                    JsonLabel {
+                        file: &f.name,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        primary: l.primary,
+                        message: &l.message,
+                    }
                 })
                 .collect();
             let primary = labels.iter().find(|l| l.primary);

@@ -36,9 +36,8 @@ impl<'a> Builder<'a> {
         let schema = &self.model.schema;
         let Some(kind) = schema.kind_id(&block.kind.text) else {
             let candidates = schema.kinds.values().filter(|k| !k.nested).map(|k| k.name.as_str());
-            let help = did_you_mean(&block.kind.text, candidates).unwrap_or_else(|| {
-                "see `aims kinds` for the kinds of item a spec can declare".to_string()
-            });
+            let help = did_you_mean(&block.kind.text, candidates)
+                .unwrap_or_else(|| "see `aims kinds` for the kinds of item a spec can declare".to_string());
             self.diags.push(
                 Diagnostic::new(codes::UNKNOWN_KIND, format!("unknown kind of item `{}`", block.kind.text))
                     .primary(file, block.kind.span, "not a kind of item")
@@ -67,7 +66,10 @@ impl<'a> Builder<'a> {
             self.diags.push(
                 Diagnostic::new(codes::MISSING_ID, format!("this `{}` has no ID", block.kind.text))
                     .primary(file, block.kind.span, "an ID is needed here")
-                    .help(format!("give it a name that other items can refer to: `{} my_id {{ ... }}`", block.kind.text)),
+                    .help(format!(
+                        "give it a name that other items can refer to: `{} my_id {{ ... }}`",
+                        block.kind.text
+                    )),
             );
             return;
         };
@@ -90,7 +92,14 @@ impl<'a> Builder<'a> {
     }
 
     /// Creates the node for a block (and its nested blocks) and checks its fields.
-    fn node(&mut self, file: FileId, origin: Origin, kind: KindId, block: &ast::Block, parent: Option<NodeId>) -> NodeId {
+    fn node(
+        &mut self,
+        file: FileId,
+        origin: Origin,
+        kind: KindId,
+        block: &ast::Block,
+        parent: Option<NodeId>,
+    ) -> NodeId {
         let id = NodeId(self.model.nodes.len() as u32);
         self.model.nodes.push(Node {
             kind,
@@ -129,9 +138,12 @@ impl<'a> Builder<'a> {
                     .unwrap_or_else(|| format!("the fields of a `{}` are: {}", kind_def.name, field_list(kind_def)));
                 let what = if matches!(entry, Entry::Block(_)) { "block" } else { "field" };
                 self.diags.push(
-                    Diagnostic::new(codes::UNKNOWN_FIELD, format!("a `{}` has no {what} `{}`", kind_def.name, name.text))
-                        .primary(file, name.span, format!("unknown {what}"))
-                        .help(help),
+                    Diagnostic::new(
+                        codes::UNKNOWN_FIELD,
+                        format!("a `{}` has no {what} `{}`", kind_def.name, name.text),
+                    )
+                    .primary(file, name.span, format!("unknown {what}"))
+                    .help(help),
                 );
                 continue;
             };
@@ -150,9 +162,12 @@ impl<'a> Builder<'a> {
                     if let Type::Block(k) = def_ty {
                         let block_kind = &self.model.schema.kind(k).name;
                         self.diags.push(
-                            Diagnostic::new(codes::WRONG_TYPE, format!("`{}` is a block, not a single value", name.text))
-                                .primary(file, f.value.span, "expected a block")
-                                .help(format!("write it as `{block_kind} {{ field: value ... }}`")),
+                            Diagnostic::new(
+                                codes::WRONG_TYPE,
+                                format!("`{}` is a block, not a single value", name.text),
+                            )
+                            .primary(file, f.value.span, "expected a block")
+                            .help(format!("write it as `{block_kind} {{ field: value ... }}`")),
                         );
                         continue;
                     }
@@ -178,14 +193,20 @@ impl<'a> Builder<'a> {
                                 list.push(value);
                             }
                             _ => {
-                                fields.insert(name.text.clone(), Value { kind: ValueKind::List(vec![value]), span: b.span });
+                                fields.insert(
+                                    name.text.clone(),
+                                    Value { kind: ValueKind::List(vec![value]), span: b.span },
+                                );
                             }
                         }
                     } else if let Some(first) = seen.insert(&name.text, name) {
                         self.diags.push(
-                            Diagnostic::new(codes::REPEATED_BLOCK, format!("only one `{}` block is allowed here", name.text))
-                                .primary(file, name.span, "second block")
-                                .secondary(file, first.span, "first block"),
+                            Diagnostic::new(
+                                codes::REPEATED_BLOCK,
+                                format!("only one `{}` block is allowed here", name.text),
+                            )
+                            .primary(file, name.span, "second block")
+                            .secondary(file, first.span, "first block"),
                         );
                     } else {
                         fields.insert(name.text.clone(), value);
@@ -303,8 +324,12 @@ fn type_hint(ty: &Type, written: &ast::ValueKind) -> Option<String> {
         (Type::List(_), W::Word(w) | W::Dotted(w)) => Some(format!("write a list, even of one: `[{w}]`")),
         (Type::Prim(Prim::Text), W::Word(w)) => Some(format!("put the text in quotes: `\"{w}\"`")),
         (Type::Prim(Prim::Bool), _) => Some("write `yes` or `no`".into()),
-        (Type::Prim(Prim::Duration), W::Integer(n)) => Some(format!("give a unit: `{n} days`, `{n} months` or `{n} years`")),
-        (Type::Prim(Prim::Date), W::String(s)) if s.len() == 10 => Some(format!("write the date without quotes: `{s}`")),
+        (Type::Prim(Prim::Duration), W::Integer(n)) => {
+            Some(format!("give a unit: `{n} days`, `{n} months` or `{n} years`"))
+        }
+        (Type::Prim(Prim::Date), W::String(s)) if s.len() == 10 => {
+            Some(format!("write the date without quotes: `{s}`"))
+        }
         (Type::Prim(Prim::Percent), W::Integer(n)) => Some(format!("write it as a percentage: `{n}%`")),
         (Type::Ref(_), W::String(s)) => Some(format!("refer to the item by its ID, without quotes: `{s}`")),
         _ => None,

@@ -115,7 +115,9 @@ impl Model {
         let node = self.node(id);
         match (&node.id, node.parent) {
             (Some(i), None) => i.clone(),
-            (Some(i), Some(p)) => format!("{}:{}", self.top_level(p).map_or(String::new(), |t| self.display_name(t)), i),
+            (Some(i), Some(p)) => {
+                format!("{}:{}", self.top_level(p).map_or(String::new(), |t| self.display_name(t)), i)
+            }
             (None, Some(p)) => format!("{} of {}", self.kind_name(id), self.display_name(p)),
             (None, None) => self.kind_name(id).to_string(),
         }

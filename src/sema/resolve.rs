@@ -82,7 +82,10 @@ fn lookup(
             };
             let Some(anchor) = model.anchor(top, clause) else {
                 let help = suggest(budget, || {
-                    model.anchors.get(&top).and_then(|a| closest(clause, a.keys().map(|k| k.as_str())))
+                    model
+                        .anchors
+                        .get(&top)
+                        .and_then(|a| closest(clause, a.keys().map(|k| k.as_str())))
                         .map(|c| format!("did you mean `{standard}:{c}`?"))
                 });
                 diags.push(
@@ -112,9 +115,12 @@ fn lookup(
                         _ => "write a standard reference such as `iso42001:6.1.3`".to_string(),
                     };
                     diags.push(
-                        Diagnostic::new(codes::UNKNOWN_STANDARD_REF, format!("`{name}` does not say which standard it is from"))
-                            .primary(file, span, "standard missing")
-                            .help(help),
+                        Diagnostic::new(
+                            codes::UNKNOWN_STANDARD_REF,
+                            format!("`{name}` does not say which standard it is from"),
+                        )
+                        .primary(file, span, "standard missing")
+                        .help(help),
                     );
                     return None;
                 }
@@ -130,9 +136,12 @@ fn lookup(
                     format!("declare it, for example `{kind} {name} {{ ... }}`, or check the spelling")
                 });
                 diags.push(
-                    Diagnostic::new(codes::UNKNOWN_REFERENCE, format!("`{}` refers to `{name}`, which is not declared", p.field))
-                        .primary(file, span, format!("no {kinds} has this ID"))
-                        .help(help),
+                    Diagnostic::new(
+                        codes::UNKNOWN_REFERENCE,
+                        format!("`{}` refers to `{name}`, which is not declared", p.field),
+                    )
+                    .primary(file, span, format!("no {kinds} has this ID"))
+                    .help(help),
                 );
                 return None;
             };
@@ -146,7 +155,12 @@ fn lookup(
         diags.push(
             Diagnostic::new(
                 codes::WRONG_REFERENCE_KIND,
-                format!("`{}` must refer to {}, but `{}` is a `{is}`", p.field, schema.describe_kinds(&p.allowed), model.display_name(target)),
+                format!(
+                    "`{}` must refer to {}, but `{}` is a `{is}`",
+                    p.field,
+                    schema.describe_kinds(&p.allowed),
+                    model.display_name(target)
+                ),
             )
             .primary(file, span, format!("this is a `{is}`"))
             .secondary(node.file, node.header, "declared here"),

@@ -199,8 +199,11 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                     for m in &e.members {
                         if members.contains_key(&m.name.text) {
                             diags.push(
-                                Diagnostic::new(codes::BAD_SCHEMA, format!("`{}` is listed twice in `{}`", m.name.text, e.name.text))
-                                    .primary(*file, m.name.span, "listed again here"),
+                                Diagnostic::new(
+                                    codes::BAD_SCHEMA,
+                                    format!("`{}` is listed twice in `{}`", m.name.text, e.name.text),
+                                )
+                                .primary(*file, m.name.span, "listed again here"),
                             );
                             continue;
                         }
@@ -227,17 +230,23 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
         for f in &decl.fields {
             if fields.contains_key(&f.name.text) {
                 diags.push(
-                    Diagnostic::new(codes::BAD_SCHEMA, format!("the field `{}` is declared twice in `{}`", f.name.text, decl.name.text))
-                        .primary(file, f.name.span, "declared again here"),
+                    Diagnostic::new(
+                        codes::BAD_SCHEMA,
+                        format!("the field `{}` is declared twice in `{}`", f.name.text, decl.name.text),
+                    )
+                    .primary(file, f.name.span, "declared again here"),
                 );
                 continue;
             }
             let Some(ty) = resolve_type(&schema, &f.ty, file, diags) else { continue };
             if f.many && !matches!(ty, Type::Block(_)) {
                 diags.push(
-                    Diagnostic::new(codes::BAD_SCHEMA, format!("`many` only applies to nested blocks, and `{}` is not one", f.name.text))
-                        .primary(file, f.span, "not a block")
-                        .help("use a list type such as `[control]` for several values"),
+                    Diagnostic::new(
+                        codes::BAD_SCHEMA,
+                        format!("`many` only applies to nested blocks, and `{}` is not one", f.name.text),
+                    )
+                    .primary(file, f.span, "not a block")
+                    .help("use a list type such as `[control]` for several values"),
                 );
             }
             fields.insert(
@@ -259,11 +268,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
 }
 
 fn declared_at(schema: &Schema, name: &str) -> Option<(FileId, Span)> {
-    schema
-        .kinds
-        .get(name)
-        .map(|k| (k.file, k.span))
-        .or_else(|| schema.enums.get(name).map(|e| (e.file, e.span)))
+    schema.kinds.get(name).map(|k| (k.file, k.span)).or_else(|| schema.enums.get(name).map(|e| (e.file, e.span)))
 }
 
 fn duplicate(file: FileId, name: &ast::Name, first: (FileId, Span)) -> Diagnostic {
@@ -295,8 +300,15 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, file: FileId, diags: &mut Vec<Di
                 match schema.kinds.get_index_of(&name.text) {
                     Some(k) if !schema.kinds[k].nested => kinds.push(k),
                     Some(_) => diags.push(
-                        Diagnostic::new(codes::BAD_SCHEMA, format!("`{}` is a nested block and cannot be referred to", name.text))
-                            .primary(file, name.span, "only top-level kinds can be combined with `|`"),
+                        Diagnostic::new(
+                            codes::BAD_SCHEMA,
+                            format!("`{}` is a nested block and cannot be referred to", name.text),
+                        )
+                        .primary(
+                            file,
+                            name.span,
+                            "only top-level kinds can be combined with `|`",
+                        ),
                     ),
                     None => diags.push(unknown_type(schema, file, name)),
                 }
@@ -309,7 +321,11 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, file: FileId, diags: &mut Vec<Di
 const PRIMS: [&str; 9] = ["string", "text", "int", "decimal", "percent", "bool", "date", "duration", "stdref"];
 
 fn unknown_type(schema: &Schema, file: FileId, name: &ast::Name) -> Diagnostic {
-    let candidates = PRIMS.iter().copied().chain(schema.kinds.keys().map(|k| k.as_str())).chain(schema.enums.keys().map(|e| e.as_str()));
+    let candidates = PRIMS
+        .iter()
+        .copied()
+        .chain(schema.kinds.keys().map(|k| k.as_str()))
+        .chain(schema.enums.keys().map(|e| e.as_str()));
     Diagnostic::new(codes::BAD_SCHEMA, format!("unknown type `{}`", name.text))
         .primary(file, name.span, "not a kind, an enum or a basic type")
         .help_opt(did_you_mean(&name.text, candidates))

@@ -130,7 +130,10 @@ pub enum ValueKind {
     /// `A.7.4`: a reference to an item with a dotted ID.
     Dotted(String),
     /// `iso42001:9.3`
-    StdRef { standard: String, clause: String },
+    StdRef {
+        standard: String,
+        clause: String,
+    },
     List(Vec<Value>),
     /// A value that could not be read (an impossible date, say); its error is already reported.
     Invalid,

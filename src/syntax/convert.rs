@@ -183,8 +183,8 @@ impl<'d> Cx<'d> {
                         format!("{month} {y} has {days} days")
                     }
                 };
-                self.error(codes::INVALID_DATE, span, format!("`{s}` is not a real date"), &why)
-                    .help = Some("dates are written YEAR-MONTH-DAY, for example `2026-03-10`".into());
+                self.error(codes::INVALID_DATE, span, format!("`{s}` is not a real date"), &why).help =
+                    Some("dates are written YEAR-MONTH-DAY, for example `2026-03-10`".into());
                 ValueKind::Invalid
             }
         }
@@ -226,8 +226,13 @@ impl<'d> Cx<'d> {
                 Some((j, other)) => {
                     let at = span.start as usize + 1 + i;
                     let esc_span = Span::new(at, at + 1 + (j - i - 1) + other.len_utf8());
-                    self.error(codes::SYNTAX, esc_span, format!("unknown escape `\\{other}` in a string"), "unknown escape")
-                        .help = Some("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; use `\\\\` for a backslash".into());
+                    self.error(
+                        codes::SYNTAX,
+                        esc_span,
+                        format!("unknown escape `\\{other}` in a string"),
+                        "unknown escape",
+                    )
+                    .help = Some("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; use `\\\\` for a backslash".into());
                     value.push(other);
                 }
                 None => value.push('\\'),
@@ -274,14 +279,8 @@ impl<'d> Cx<'d> {
         let span = self.span(&pair);
         let mut inner = kids(pair);
         let name = self.name(&inner.next().expect("a field declaration has a name"));
-        let mut decl = FieldDecl {
-            name,
-            ty: TypeExpr::Names(Vec::new()),
-            required: false,
-            many: false,
-            description: None,
-            span,
-        };
+        let mut decl =
+            FieldDecl { name, ty: TypeExpr::Names(Vec::new()), required: false, many: false, description: None, span };
         for p in inner {
             match p.as_rule() {
                 Rule::type_expr => decl.ty = self.type_expr(p),
@@ -331,7 +330,8 @@ impl<'d> Cx<'d> {
 
     fn rule_decl(&mut self, pair: Pair<Rule>) -> RuleDecl {
         let span = self.span(&pair);
-        let mut decl = RuleDecl { id: Name { text: String::new(), span }, title: None, fields: Vec::new(), body: None, span };
+        let mut decl =
+            RuleDecl { id: Name { text: String::new(), span }, title: None, fields: Vec::new(), body: None, span };
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::block_id => decl.id = self.name(&p),
@@ -378,7 +378,15 @@ impl<'d> Cx<'d> {
                 _ => {}
             }
         }
-        Some(RuleBody { binder: binder?, collection: collection?, filter, require: require?, message: message?, help, span })
+        Some(RuleBody {
+            binder: binder?,
+            collection: collection?,
+            filter,
+            require: require?,
+            message: message?,
+            help,
+            span,
+        })
     }
 
     fn path(&mut self, pair: Pair<Rule>) -> Path {
@@ -510,7 +518,17 @@ fn kids(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 

@@ -22,8 +22,11 @@ pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: 
     if wants_close && (next_item.is_some_and(|n| at >= n) || at >= text.len()) {
         if let Some(open) = find_open_brace(text, item_start) {
             let header = first_line(text, item_start);
-            let mut d = Diagnostic::new(codes::UNCLOSED_BLOCK, format!("the block `{header}` is not closed"))
-                .primary(file, Span::new(open, open + 1), "this `{` has no matching `}`");
+            let mut d = Diagnostic::new(codes::UNCLOSED_BLOCK, format!("the block `{header}` is not closed")).primary(
+                file,
+                Span::new(open, open + 1),
+                "this `{` has no matching `}`",
+            );
             match next_item {
                 Some(n) if n <= at => {
                     d = d
@@ -56,6 +59,18 @@ pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: 
         return (d, at + 1);
     }
 
+    // `"""` that is never closed: pest reads its first two quotes as an empty string and stops
+    // at the third, so look back for the start of the run of quotes.
+    let quote_start = (at.saturating_sub(2)..=at).find(|&s| text[s..].starts_with("\"\"\"") && s + 3 > at);
+    if let Some(start) = quote_start {
+        if !text[start + 3..].contains("\"\"\"") {
+            let d = Diagnostic::new(codes::UNTERMINATED_STRING, "this text is missing its closing `\"\"\"`")
+                .primary(file, Span::new(start, start + 3), "the text starts here and is never closed")
+                .help("close it with `\"\"\"`");
+            return (d, text.len());
+        }
+    }
+
     // A string that runs to the end of its line.
     if text[at..].starts_with('"') && !text[at..].starts_with("\"\"\"") {
         let end = line_end(text, at);
@@ -65,12 +80,6 @@ pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: 
                 .help("close it with `\"` on the same line, or use `\"\"\"` ... `\"\"\"` for text over several lines");
             return (d, resume);
         }
-    }
-    if text[at..].starts_with("\"\"\"") && !text[at + 3..].contains("\"\"\"") {
-        let d = Diagnostic::new(codes::UNTERMINATED_STRING, "this text is missing its closing `\"\"\"`")
-            .primary(file, Span::new(at, at + 3), "the text starts here and is never closed")
-            .help("close it with `\"\"\"`");
-        return (d, text.len());
     }
 
     // `owner:` followed by nothing usable.
@@ -83,6 +92,28 @@ pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: 
                     "a value is a name (`priya`), a text (`\"...\"`), a number, a date (`2026-03-10`), \
                      a duration (`90 days`) or a list (`[a, b]`)",
                 );
+            return (d, resume);
+        }
+    }
+
+    // Where an item should start, say what an item looks like.
+    if at == item_start {
+        let d = Diagnostic::new(
+            codes::SYNTAX,
+            format!("expected an item such as `system my_system {{ ... }}`, found {found}"),
+        )
+        .primary(file, found_span, "not the start of an item")
+        .help("each item starts with its kind and ID, then its fields in braces");
+        return (d, resume);
+    }
+
+    // `name = value` or `name value` inside a block: the colon is missing.
+    if expected.contains(&Rule::body) && !text[at..].starts_with('{') {
+        if let Some(word) = word_before(text, at).filter(|w| starts_entry(text, at, w)) {
+            let d =
+                Diagnostic::new(codes::SYNTAX, format!("expected `:` after the field name `{word}`, found {found}"))
+                    .primary(file, found_span, "expected `:`")
+                    .help(format!("fields are written `{word}: value`; a nested block is written `{word} {{ ... }}`"));
             return (d, resume);
         }
     }
@@ -126,8 +157,10 @@ fn expected_words(rules: &[Rule]) -> String {
             words.push(w);
         }
     };
+    let after_header = rules.contains(&Rule::body);
     for r in rules {
         match r {
+            Rule::string if after_header => push("a title in quotes"),
             r if is_value_rule(*r) => push("a value"),
             Rule::field_name => push("a field (`name: value`)"),
             Rule::kind => push("an item such as `system my_system { ... }`"),
@@ -208,9 +241,7 @@ fn hint_for(text: &str, at: usize, expected: &[Rule]) -> Option<String> {
 fn field_before(text: &str, at: usize) -> Option<&str> {
     let before = text[..at].trim_end();
     let before = before.strip_suffix(':')?;
-    let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .map_or(0, |i| i + 1);
+    let start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |i| i + 1);
     let name = &before[start..];
     (!name.is_empty()).then_some(name)
 }
@@ -224,7 +255,8 @@ fn describe_found(text: &str, at: usize) -> String {
     let token = &text[at..at + len];
     match token {
         "\n" | "\r\n" => "the end of the line".into(),
-        _ => format!("`{}`", token.escape_debug()),
+        t if t.chars().all(|c| !c.is_control()) => format!("`{t}`"),
+        t => format!("`{}`", t.escape_debug()),
     }
 }
 
@@ -256,6 +288,22 @@ fn next_top_level_line(text: &str, from: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The identifier that ends just before `at` (spaces allowed between), if any.
+fn word_before(text: &str, at: usize) -> Option<&str> {
+    let before = text[..at].trim_end_matches([' ', '\t']);
+    let start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |i| i + 1);
+    let word = &before[start..];
+    (!word.is_empty() && word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')).then_some(word)
+}
+
+/// Whether `word` (just before `at`) is the first token of a block entry: it follows `{`, `,`
+/// or the start of a line.
+fn starts_entry(text: &str, at: usize, word: &str) -> bool {
+    let Some(word_start) = text[..at].trim_end_matches([' ', '\t']).len().checked_sub(word.len()) else { return false };
+    let before = text[..word_start].trim_end_matches([' ', '\t']);
+    before.ends_with(['{', ',', '\n']) || before.is_empty() && word_start > 0
 }
 
 fn find_open_brace(text: &str, from: usize) -> Option<usize> {
