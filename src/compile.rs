@@ -2,6 +2,7 @@
 //! analyze. Knows nothing of disks or terminals: files arrive in a [`SourceDb`].
 
 use crate::diagnostics::{self, codes, Diagnostic};
+use crate::rules::{self, Outcome, RuleSet};
 use crate::sema::{self, Model};
 use crate::source::{FileId, Origin, SourceDb, Span};
 use crate::syntax::{self, ast::Ast};
@@ -11,6 +12,9 @@ pub struct Compilation {
     pub db: SourceDb,
     pub asts: Vec<Ast>,
     pub model: Model,
+    pub rules: RuleSet,
+    /// `None` when the rules were not run because the spec has errors.
+    pub outcome: Option<Outcome>,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -36,9 +40,10 @@ pub fn stdlib_db() -> SourceDb {
     db
 }
 
-/// Parses and analyzes every file of `db`. `early` holds problems found while reading the files
-/// (invalid UTF-8), to be reported with the rest.
-pub fn compile(db: SourceDb, early: Vec<Diagnostic>) -> Compilation {
+/// Parses and analyzes every file of `db`, then runs the rules as of `today`. `early` holds
+/// problems found while reading the files (invalid UTF-8), to be reported with the rest.
+/// The rules run only on a spec without errors: on a broken model they would report noise.
+pub fn compile(db: SourceDb, early: Vec<Diagnostic>, today: jiff::civil::Date) -> Compilation {
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
     let parsed: Vec<(Ast, Vec<Diagnostic>)> = ids
         .par_iter()
@@ -64,6 +69,13 @@ pub fn compile(db: SourceDb, early: Vec<Diagnostic>) -> Compilation {
     let inputs: Vec<(FileId, Origin, &Ast)> =
         ids.iter().zip(&asts).map(|(id, ast)| (*id, db.get(*id).origin, ast)).collect();
     let model = sema::analyze(&inputs, &mut diagnostics);
+    let rules = rules::load(&model, &mut diagnostics);
+    let clean = !diagnostics.iter().any(|d| d.severity == diagnostics::Severity::Error);
+    let outcome = clean.then(|| {
+        let mut outcome = rules::evaluate(&model, &rules, today, &mut diagnostics);
+        diagnostics.append(&mut outcome.findings);
+        outcome
+    });
     diagnostics::sort(&mut diagnostics);
-    Compilation { db, asts, model, diagnostics }
+    Compilation { db, asts, model, rules, outcome, diagnostics }
 }

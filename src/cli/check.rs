@@ -29,6 +29,10 @@ struct Summary {
     items: usize,
     errors: usize,
     warnings: usize,
+    /// Rule findings set aside by a waiver in force.
+    waived: usize,
+    /// Whether the governance rules ran (they do not on a spec with errors).
+    rules_run: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -36,7 +40,7 @@ pub fn run(args: Args) -> u8 {
         Ok(l) => l,
         Err(e) => return fail(&e.0),
     };
-    let c = compile(loaded.db, loaded.early);
+    let c = compile(loaded.db, loaded.early, args.spec.today());
     report(&c, &args.spec);
     let failed = c.error_count() > 0 || (args.deny_warnings && c.warning_count() > 0);
     if failed {
@@ -52,6 +56,8 @@ fn report(c: &Compilation, spec: &SpecArgs) {
         items: c.model.spec_item_count(),
         errors: c.error_count(),
         warnings: c.warning_count(),
+        waived: c.outcome.as_ref().map_or(0, |o| o.waived),
+        rules_run: c.outcome.is_some(),
     };
     match spec.format {
         Format::Json => {
@@ -63,7 +69,7 @@ fn report(c: &Compilation, spec: &SpecArgs) {
         }
         Format::Human => {
             let mut out = render::human(&c.diagnostics, &c.db, use_color(spec.color));
-            let verdict = if summary.errors == 0 && summary.warnings == 0 {
+            let mut verdict = if summary.errors == 0 && summary.warnings == 0 {
                 "no problems found".to_string()
             } else {
                 format!(
@@ -72,6 +78,12 @@ fn report(c: &Compilation, spec: &SpecArgs) {
                     plural(summary.warnings, "warning", "warnings")
                 )
             };
+            if summary.waived > 0 {
+                verdict.push_str(&format!(" ({} waived)", plural(summary.waived, "finding", "findings")));
+            }
+            if !summary.rules_run {
+                verdict.push_str("; the governance rules run once these errors are fixed");
+            }
             out.extend_from_slice(
                 format!(
                     "checked {}, {}: {verdict}\n",

@@ -62,6 +62,13 @@ pub struct SpecArgs {
     pub stdlib: Option<std::path::PathBuf>,
 }
 
+impl SpecArgs {
+    /// The date "today" means: `--as-of`, or the real date.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.as_of.unwrap_or_else(|| jiff::Zoned::now().date())
+    }
+}
+
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     let bytes = s.as_bytes();
     let shape_ok = bytes.len() == 10

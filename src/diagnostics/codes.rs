@@ -49,4 +49,11 @@ codes! {
     DUPLICATE_FIELD = "E0304", Error, "field given twice";
     REPEATED_BLOCK = "E0305", Error, "block given twice where one is allowed";
     BAD_SCHEMA = "E0306", Error, "invalid schema declaration";
+    // Rules
+    RULE_UNKNOWN_NAME = "E0401", Error, "a rule uses a name that means nothing here";
+    RULE_TYPE = "E0402", Error, "a rule compares or combines values of different types";
+    RULE_UNKNOWN_FIELD = "E0403", Error, "a rule reads a field the kind does not have";
+    RULE_DECLARATION = "E0404", Error, "a rule declaration is incomplete or wrong";
+    UNKNOWN_RULE = "E0405", Error, "a waiver or override names a rule that does not exist";
+    DUPLICATE_RULE = "E0406", Error, "two rules with the same id";
 }

@@ -26,10 +26,34 @@ impl<'a> Builder<'a> {
             match item {
                 ast::Item::Block(b) => self.top_level(file, origin, b),
                 ast::Item::Rule(r) => self.model.rules.push((file, origin, r.clone())),
-                ast::Item::Waiver(w) => self.model.waivers.push((file, w.clone())),
+                ast::Item::Waiver(w) => self.waiver(file, origin, w),
                 ast::Item::Kind(_) | ast::Item::Enum(_) => {}
             }
         }
+    }
+
+    /// A waiver is checked like an item of the schema's `waiver` kind, without an ID of its own.
+    fn waiver(&mut self, file: FileId, origin: Origin, w: &ast::Waiver) {
+        let Some(kind) = self.model.schema.kind_id("waiver") else {
+            self.diags.push(
+                Diagnostic::new(codes::UNKNOWN_KIND, "waivers are not available: the stdlib declares no `waiver` kind")
+                    .primary(file, w.rule.span, "cannot be checked"),
+            );
+            return;
+        };
+        let header = w.span.start as usize..w.target.span.end as usize;
+        let block = ast::Block {
+            kind: ast::Name { text: "waiver".into(), span: crate::source::Span::new(header.start, header.start + 5) },
+            id: None,
+            title: None,
+            entries: w.entries.clone(),
+            span: w.span,
+            open: w.target.span,
+        };
+        let node = self.node(file, origin, kind, &block, None);
+        self.model.nodes[node.0 as usize].header = crate::source::Span::new(header.start, header.end);
+        self.model.by_kind[kind].push(node);
+        self.model.waivers.push(super::model::WaiverDecl { node, rule: w.rule.clone(), target: w.target.clone() });
     }
 
     fn top_level(&mut self, file: FileId, origin: Origin, block: &ast::Block) {

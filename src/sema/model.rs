@@ -66,6 +66,15 @@ pub struct Referrer {
     pub field: String,
 }
 
+/// `waive RULE for ITEM { ... }`: the node holds the checked fields (reason, approver, expiry);
+/// the rule and the item are resolved by the rules stage, which knows the rules.
+#[derive(Clone, Debug)]
+pub struct WaiverDecl {
+    pub node: NodeId,
+    pub rule: ast::Name,
+    pub target: ast::Name,
+}
+
 #[derive(Debug, Default)]
 pub struct Model {
     pub schema: Schema,
@@ -79,7 +88,7 @@ pub struct Model {
     pub(crate) referrers: HashMap<NodeId, Vec<Referrer>>,
     /// Rules and waivers, as written; the rules stage checks and runs them.
     pub rules: Vec<(FileId, Origin, ast::RuleDecl)>,
-    pub waivers: Vec<(FileId, ast::Waiver)>,
+    pub waivers: Vec<WaiverDecl>,
 }
 
 impl Model {

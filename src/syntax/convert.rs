@@ -397,7 +397,7 @@ impl<'d> Cx<'d> {
         Path { head, fields, span }
     }
 
-    fn expr(&mut self, pair: Pair<Rule>) -> Option<Expr> {
+    pub(crate) fn expr(&mut self, pair: Pair<Rule>) -> Option<Expr> {
         let span = self.span(&pair);
         if !self.enter(span) {
             return None;

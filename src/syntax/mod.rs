@@ -10,4 +10,4 @@ mod convert;
 mod errors;
 mod parser;
 
-pub use parser::parse;
+pub use parser::{parse, parse_expr};

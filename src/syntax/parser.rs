@@ -89,3 +89,20 @@ pub(crate) fn skip_trivia(text: &str, mut pos: usize) -> usize {
         }
     }
 }
+
+/// Parses one expression that sits at byte `base` of `file` (a `{...}` in a rule message).
+pub fn parse_expr(text: &str, file: FileId, base: usize) -> Result<super::ast::Expr, Diagnostic> {
+    let fail = |at: usize| {
+        Diagnostic::new(crate::diagnostics::codes::SYNTAX, format!("`{{{text}}}` is not an expression aims can show"))
+            .primary(file, crate::source::Span::new(base + at, base + text.len()), "cannot read this")
+            .help("inside `{...}` write a name or a field, such as `{r}` or `{r.owner}`")
+    };
+    let mut pairs = AimsParser::parse(Rule::expr_only, text).map_err(|_| fail(0))?;
+    let pair = pairs.next().and_then(|p| p.into_inner().next()).ok_or_else(|| fail(0))?;
+    let mut diags = Vec::new();
+    let expr = convert::Cx::new(file, base, &mut diags).expr(pair).ok_or_else(|| fail(0))?;
+    match diags.into_iter().next() {
+        Some(d) => Err(d),
+        None => Ok(expr),
+    }
+}

@@ -1,0 +1,607 @@
+//! Type-checks `rule` blocks against the schema and turns them into [`ir`](super::ir) form.
+//! A rule that reads an unknown field, or compares a date with a number, is reported here, in
+//! the rule's own file, before any rule runs.
+
+use super::ir::{Body, Ex, Lit, Piece, Source, Ty};
+use crate::diagnostics::{codes, did_you_mean, Diagnostic, Severity};
+use crate::sema::schema::{KindId, Prim, Type};
+use crate::sema::Model;
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{self, BinOp, ExprKind};
+
+pub(crate) struct Checker<'m> {
+    pub model: &'m Model,
+    pub file: FileId,
+    pub diags: Vec<Diagnostic>,
+    scope: Vec<(String, Ty)>,
+    slots: usize,
+}
+
+type Typed = (Ex, Ty);
+
+impl<'m> Checker<'m> {
+    pub fn new(model: &'m Model, file: FileId) -> Self {
+        Checker { model, file, diags: Vec::new(), scope: Vec::new(), slots: 0 }
+    }
+
+    fn err(&mut self, code: codes::Code, span: Span, message: String, label: &str) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::new(code, message).primary(self.file, span, label));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    pub fn body(&mut self, b: &ast::RuleBody) -> Option<Body> {
+        let (source, ty) = self.source(&b.collection, None)?;
+        let slot = self.bind(&b.binder.text, ty);
+        let filter = match &b.filter {
+            Some(f) => Some(self.condition(f)?),
+            None => None,
+        };
+        let require = self.condition(&b.require);
+        let message = self.message(&b.message);
+        let help = b.help.as_ref().map(|h| self.message(h));
+        self.scope.truncate(slot);
+        Some(Body { source, filter, require: require?, message: message?, help: help.flatten(), slots: self.slots })
+    }
+
+    fn bind(&mut self, name: &str, ty: Ty) -> usize {
+        self.scope.push((name.to_string(), ty));
+        self.slots = self.slots.max(self.scope.len());
+        self.scope.len() - 1
+    }
+
+    /// `for x in KIND` or `any x in r.treatment`: what is ranged over and the type of one element.
+    fn source(&mut self, path: &ast::Path, binder: Option<&str>) -> Option<(Source, Ty)> {
+        let _ = binder;
+        if path.fields.is_empty() && !self.scope.iter().any(|(n, _)| *n == path.head.text) {
+            if let Some(k) = self.model.schema.kind_id(&path.head.text) {
+                return Some((Source::Kind(k), Ty::Node(vec![k])));
+            }
+        }
+        let (ex, ty) = self.path(path)?;
+        match ty {
+            Ty::List(inner) => Some((Source::Expr(Box::new(ex)), *inner)),
+            Ty::Node(k) => Some((Source::Expr(Box::new(ex)), Ty::Node(k))),
+            Ty::Word(w) => {
+                let kinds = self.model.schema.kinds.keys().map(|k| k.as_str());
+                let help = did_you_mean(&w, kinds);
+                self.err(
+                    codes::RULE_UNKNOWN_NAME,
+                    path.span,
+                    format!("`{w}` is not a kind of item or a variable"),
+                    "unknown",
+                )
+                .help = help;
+                None
+            }
+            other => {
+                let what = self.describe(&other);
+                self.err(codes::RULE_TYPE, path.span, format!("cannot range over {what}"), "not a list").help =
+                    Some("range over a kind (`risk`) or a list field (`r.treatment`)".into());
+                None
+            }
+        }
+    }
+
+    /// An expression used as a condition: booleans as they are, anything else means "present".
+    fn condition(&mut self, e: &ast::Expr) -> Option<Ex> {
+        let (ex, ty) = self.expr(e)?;
+        Some(match ty {
+            Ty::Bool => ex,
+            Ty::Word(w) => {
+                self.err(
+                    codes::RULE_UNKNOWN_NAME,
+                    e.span,
+                    format!("`{w}` is not a variable or a field"),
+                    "unknown name",
+                )
+                .help = self.scope_help(&w);
+                return None;
+            }
+            _ => Ex::Truthy(Box::new(ex)),
+        })
+    }
+
+    fn scope_help(&self, w: &str) -> Option<String> {
+        did_you_mean(w, self.scope.iter().map(|(n, _)| n.as_str()).chain(["today"]))
+    }
+
+    pub fn expr(&mut self, e: &ast::Expr) -> Option<Typed> {
+        match &e.kind {
+            ExprKind::Literal(v) => self.literal(v, e.span),
+            ExprKind::Path(p) => self.path(p),
+            ExprKind::List(items) => {
+                let mut out = Vec::new();
+                let mut elem = None;
+                for item in items {
+                    let (ex, ty) = self.expr(item)?;
+                    if elem.is_none() || matches!(elem, Some(Ty::Word(_))) {
+                        elem = Some(ty);
+                    }
+                    out.push(ex);
+                }
+                Some((Ex::List(out), Ty::List(Box::new(elem.unwrap_or(Ty::Bool)))))
+            }
+            ExprKind::Not(inner) => Some((Ex::Not(Box::new(self.condition(inner)?)), Ty::Bool)),
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span),
+            ExprKind::Quantified { quantifier, binder, source, filter } => {
+                let (src, ty) = self.source(source, Some(&binder.text))?;
+                let slot = self.bind(&binder.text, ty);
+                let f = match filter {
+                    Some(f) => Some(self.condition(f)),
+                    None => None,
+                };
+                self.scope.truncate(slot);
+                let filter = match f {
+                    Some(f) => Some(Box::new(f?)),
+                    None => None,
+                };
+                let src = self.indexed(src, slot, filter.as_deref());
+                Some((Ex::Quantified { quantifier: *quantifier, slot, source: src, filter }, Ty::Bool))
+            }
+            ExprKind::Count { binder, source, filter } => {
+                let (src, ty) = self.source(source, Some(&binder.text))?;
+                let slot = self.bind(&binder.text, ty);
+                let f = match filter {
+                    Some(f) => Some(self.condition(f)),
+                    None => None,
+                };
+                self.scope.truncate(slot);
+                let filter = match f {
+                    Some(f) => Some(Box::new(f?)),
+                    None => None,
+                };
+                let src = self.indexed(src, slot, filter.as_deref());
+                Some((Ex::Count { slot, source: src, filter }, Ty::Int))
+            }
+        }
+    }
+
+    /// Replaces a scan over a whole kind by an index look-up when the filter pins a reference
+    /// field of the bound variable to a value (`a.system == s`, `c in t.controls`). This keeps
+    /// rules such as "every system has an assessment" linear instead of quadratic.
+    fn indexed(&self, src: Source, slot: usize, filter: Option<&Ex>) -> Source {
+        let Source::Kind(kind) = src else { return src };
+        let Some(filter) = filter else { return src };
+        match self.join_key(kind, slot, filter) {
+            Some((field, target)) => Source::Referrers { kind, field, target: Box::new(target) },
+            None => src,
+        }
+    }
+
+    fn join_key(&self, kind: KindId, slot: usize, e: &Ex) -> Option<(String, Ex)> {
+        let is_ref_field = |f: &str| {
+            self.model.schema.kind(kind).fields.get(f).is_some_and(|d| match &d.ty {
+                Type::Ref(_) => true,
+                Type::List(inner) => matches!(**inner, Type::Ref(_)),
+                _ => false,
+            })
+        };
+        match e {
+            Ex::And(a, b) => self.join_key(kind, slot, a).or_else(|| self.join_key(kind, slot, b)),
+            Ex::Compare(BinOp::Eq, a, b) => {
+                for (field_side, other) in [(a, b), (b, a)] {
+                    if let Ex::Field(base, f) = &**field_side {
+                        if matches!(**base, Ex::Var(s) if s == slot) && is_ref_field(f) && !uses_slot(other, slot) {
+                            return Some((f.clone(), (**other).clone()));
+                        }
+                    }
+                }
+                None
+            }
+            Ex::In(elem, list) => {
+                if let Ex::Field(base, f) = &**list {
+                    if matches!(**base, Ex::Var(s) if s == slot) && is_ref_field(f) && !uses_slot(elem, slot) {
+                        return Some((f.clone(), (**elem).clone()));
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, v: &ast::ValueKind, span: Span) -> Option<Typed> {
+        use ast::ValueKind as V;
+        Some(match v {
+            V::String(s) | V::Text(s) => (Ex::Lit(Lit::Text(s.clone())), Ty::Text),
+            V::Integer(n) => (Ex::Lit(Lit::Int(*n)), Ty::Int),
+            V::Decimal(n) => (Ex::Lit(Lit::Number(*n)), Ty::Number),
+            V::Percent(n) => (Ex::Lit(Lit::Percent(*n)), Ty::Percent),
+            V::Date(d) => (Ex::Lit(Lit::Date(*d)), Ty::Date),
+            V::Duration(n, u) => (Ex::Lit(Lit::Duration(*n, *u)), Ty::Duration),
+            V::Dotted(id) | V::Word(id) => return Some((Ex::Lit(Lit::Bool(false)), Ty::Word(id.clone()))),
+            V::StdRef { standard, clause } => {
+                let target = self.model.lookup(standard).and_then(|t| self.model.anchor(t, clause));
+                match target {
+                    Some(n) => (Ex::Lit(Lit::Node(n)), Ty::Node(vec![self.model.node(n).kind])),
+                    None => {
+                        self.err(
+                            codes::UNKNOWN_STANDARD_REF,
+                            span,
+                            format!("`{standard}:{clause}` is not a clause or control aims knows"),
+                            "not found",
+                        );
+                        return None;
+                    }
+                }
+            }
+            V::List(_) | V::Invalid => return None,
+        })
+    }
+
+    fn path(&mut self, p: &ast::Path) -> Option<Typed> {
+        let head = &p.head.text;
+        let (mut ex, mut ty) = if let Some(slot) = self.scope.iter().rposition(|(n, _)| n == head) {
+            (Ex::Var(slot), self.scope[slot].1.clone())
+        } else if head == "today" {
+            (Ex::Today, Ty::Date)
+        } else if p.fields.is_empty() {
+            return Some((Ex::Lit(Lit::Bool(false)), Ty::Word(head.clone())));
+        } else {
+            let help = self.scope_help(head);
+            self.err(
+                codes::RULE_UNKNOWN_NAME,
+                p.head.span,
+                format!("`{head}` is not a variable of this rule"),
+                "unknown name",
+            )
+            .help = help.or_else(|| Some("variables are introduced by `for x in KIND` or `any x in ...`".into()));
+            return None;
+        };
+        for seg in &p.fields {
+            let (kinds, many) = match &ty {
+                Ty::Node(k) => (k.clone(), false),
+                Ty::List(inner) => match &**inner {
+                    Ty::Node(k) => (k.clone(), true),
+                    _ => (Vec::new(), true),
+                },
+                _ => (Vec::new(), false),
+            };
+            if kinds.is_empty() {
+                let what = self.describe(&ty);
+                self.err(
+                    codes::RULE_TYPE,
+                    seg.span,
+                    format!("`{}` cannot be read from {what}", seg.text),
+                    "no fields here",
+                );
+                return None;
+            }
+            let field_ty = match seg.text.as_str() {
+                "id" | "title" => Ty::Text,
+                name => {
+                    let def = kinds.iter().find_map(|k| self.model.schema.kind(*k).fields.get(name));
+                    match def {
+                        Some(d) => self.field_ty(&d.ty, d.many),
+                        None => {
+                            let names: Vec<&str> = kinds
+                                .iter()
+                                .flat_map(|k| self.model.schema.kind(*k).fields.keys().map(|s| s.as_str()))
+                                .collect();
+                            let kind_names = self.model.schema.kind_names(&kinds);
+                            let help = did_you_mean(name, names.iter().copied());
+                            self.err(
+                                codes::RULE_UNKNOWN_FIELD,
+                                seg.span,
+                                format!("{kind_names} has no field `{name}`"),
+                                "unknown field",
+                            )
+                            .help = help;
+                            return None;
+                        }
+                    }
+                }
+            };
+            ex = Ex::Field(Box::new(ex), seg.text.clone());
+            ty = match (many, field_ty) {
+                (true, Ty::List(inner)) => Ty::List(inner),
+                (true, t) => Ty::List(Box::new(t)),
+                (false, t) => t,
+            };
+        }
+        Some((ex, ty))
+    }
+
+    fn field_ty(&self, t: &Type, many: bool) -> Ty {
+        let one = match t {
+            Type::Prim(p) => match p {
+                Prim::Text => Ty::Text,
+                Prim::Int => Ty::Int,
+                Prim::Decimal => Ty::Number,
+                Prim::Percent => Ty::Percent,
+                Prim::Bool => Ty::Bool,
+                Prim::Date => Ty::Date,
+                Prim::Duration => Ty::Duration,
+                Prim::StdRef => Ty::Node(Vec::new()),
+            },
+            Type::Enum(e) => Ty::Enum(*e),
+            Type::Ref(k) => Ty::Node(k.clone()),
+            Type::Block(k) => Ty::Node(vec![*k]),
+            Type::List(inner) => Ty::List(Box::new(self.field_ty(inner, false))),
+        };
+        if many {
+            Ty::List(Box::new(one))
+        } else {
+            one
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, l: &ast::Expr, r: &ast::Expr, span: Span) -> Option<Typed> {
+        match op {
+            BinOp::And | BinOp::Or => {
+                let a = self.condition(l);
+                let b = self.condition(r);
+                let (a, b) = (Box::new(a?), Box::new(b?));
+                Some((if op == BinOp::And { Ex::And(a, b) } else { Ex::Or(a, b) }, Ty::Bool))
+            }
+            BinOp::In | BinOp::NotIn => {
+                let (le, lt) = self.expr(l)?;
+                let (re, rt) = self.expr(r)?;
+                let Ty::List(elem) = rt.clone() else {
+                    let what = self.describe(&rt);
+                    self.err(
+                        codes::RULE_TYPE,
+                        r.span,
+                        format!("`in` needs a list on its right, not {what}"),
+                        "not a list",
+                    )
+                    .help = Some("write a list such as `[high, limited]` or a list field".into());
+                    return None;
+                };
+                let le = self.unify_one(le, &lt, &elem, l.span)?;
+                let re = match re {
+                    Ex::List(items) => {
+                        let mut out = Vec::new();
+                        for (item, ast_item) in items.into_iter().zip(list_items(r)) {
+                            let item_ty = match &item {
+                                Ex::Lit(Lit::Bool(false)) => word_of(ast_item).map(Ty::Word).unwrap_or((*elem).clone()),
+                                _ => (*elem).clone(),
+                            };
+                            out.push(self.unify_one(item, &item_ty, &lt, ast_item.span)?);
+                        }
+                        Ex::List(out)
+                    }
+                    other => other,
+                };
+                let e = Ex::In(Box::new(le), Box::new(re));
+                Some((if op == BinOp::NotIn { Ex::Not(Box::new(e)) } else { e }, Ty::Bool))
+            }
+            BinOp::Add | BinOp::Sub => {
+                let (le, lt) = self.expr(l)?;
+                let (re, rt) = self.expr(r)?;
+                let ty = match (&lt, &rt) {
+                    (Ty::Date, Ty::Duration) => Ty::Date,
+                    (Ty::Duration, Ty::Date) if op == BinOp::Add => Ty::Date,
+                    (Ty::Int, Ty::Int) => Ty::Int,
+                    (a, b) if is_numeric(a) && is_numeric(b) => Ty::Number,
+                    _ => {
+                        let (a, b) = (self.describe(&lt), self.describe(&rt));
+                        self.err(
+                            codes::RULE_TYPE,
+                            span,
+                            format!("cannot compute {a} {} {b}", op.symbol()),
+                            "types do not fit",
+                        )
+                        .help = Some("add or subtract a duration to a date (`today - 12 months`), or numbers".into());
+                        return None;
+                    }
+                };
+                let (le, re) = if matches!((&lt, &rt), (Ty::Duration, Ty::Date)) { (re, le) } else { (le, re) };
+                Some((Ex::Arith(op, Box::new(le), Box::new(re)), ty))
+            }
+            _ => {
+                let (le, lt) = self.expr(l)?;
+                let (re, rt) = self.expr(r)?;
+                let (le, re) = self.unify(le, lt, re, rt, op, span)?;
+                Some((Ex::Compare(op, Box::new(le), Box::new(re)), Ty::Bool))
+            }
+        }
+    }
+
+    /// Makes both sides of a comparison the same type, giving bare words their meaning.
+    fn unify(&mut self, le: Ex, lt: Ty, re: Ex, rt: Ty, op: BinOp, span: Span) -> Option<(Ex, Ex)> {
+        let ordered = !matches!(op, BinOp::Eq | BinOp::Ne);
+        match (&lt, &rt) {
+            (Ty::Word(a), Ty::Word(b)) => {
+                self.err(
+                    codes::RULE_UNKNOWN_NAME,
+                    span,
+                    format!("neither `{a}` nor `{b}` is a variable or a field"),
+                    "nothing to compare",
+                );
+                None
+            }
+            (Ty::Word(_), _) => Some((self.unify_one(le, &lt, &rt, span)?, re)),
+            (_, Ty::Word(_)) => Some((le, self.unify_one(re, &rt, &lt, span)?)),
+            (a, b) if is_numeric(a) && is_numeric(b) => Some((le, re)),
+            (Ty::Node(_), Ty::Node(_)) | (Ty::Text, Ty::Text) | (Ty::Bool, Ty::Bool) if !ordered => Some((le, re)),
+            (Ty::Date, Ty::Date) | (Ty::Duration, Ty::Duration) => Some((le, re)),
+            (Ty::Enum(a), Ty::Enum(b)) if a == b => Some((le, re)),
+            _ => {
+                let (a, b) = (self.describe(&lt), self.describe(&rt));
+                let d = self.err(codes::RULE_TYPE, span, format!("cannot compare {a} with {b}"), "types do not match");
+                if matches!(lt, Ty::List(_)) || matches!(rt, Ty::List(_)) {
+                    d.help = Some("to test whether a list contains a value, write `value in list`".into());
+                }
+                None
+            }
+        }
+    }
+
+    /// Gives a bare word the meaning the other side asks for: an enum value, an item, a yes/no.
+    fn unify_one(&mut self, ex: Ex, ty: &Ty, want: &Ty, span: Span) -> Option<Ex> {
+        let Ty::Word(w) = ty else { return Some(ex) };
+        let want = match want {
+            Ty::List(inner) => &**inner,
+            t => t,
+        };
+        match want {
+            Ty::Enum(e) => {
+                let def = self.model.schema.enum_def(*e);
+                match def.members.get_index_of(w.as_str()) {
+                    Some(i) => Some(Ex::Lit(Lit::Enum(*e, i as u32))),
+                    None => {
+                        let help = did_you_mean(w, def.members.keys().map(|m| m.as_str()));
+                        let name = def.name.clone();
+                        self.err(
+                            codes::RULE_UNKNOWN_NAME,
+                            span,
+                            format!("`{w}` is not a value of `{name}`"),
+                            "unknown value",
+                        )
+                        .help = help;
+                        None
+                    }
+                }
+            }
+            Ty::Node(kinds) => match self.model.lookup(w) {
+                Some(n) if kinds.is_empty() || kinds.contains(&self.model.node(n).kind) => Some(Ex::Lit(Lit::Node(n))),
+                _ => {
+                    let names = self.model.schema.kind_names(kinds);
+                    self.err(codes::RULE_UNKNOWN_NAME, span, format!("there is no {names} `{w}`"), "unknown item");
+                    None
+                }
+            },
+            Ty::Bool if matches!(w.as_str(), "yes" | "true") => Some(Ex::Lit(Lit::Bool(true))),
+            Ty::Bool if matches!(w.as_str(), "no" | "false") => Some(Ex::Lit(Lit::Bool(false))),
+            _ => {
+                let help = self.scope_help(w);
+                self.err(
+                    codes::RULE_UNKNOWN_NAME,
+                    span,
+                    format!("`{w}` is not a variable, a field or a value here"),
+                    "unknown name",
+                )
+                .help = help;
+                None
+            }
+        }
+    }
+
+    fn message(&mut self, s: &ast::Str) -> Option<Vec<Piece>> {
+        let mut pieces = Vec::new();
+        let text = &s.value;
+        let mut rest = text.as_str();
+        let mut consumed = 0;
+        let mut ok = true;
+        let mut literal = String::new();
+        while let Some(open) = rest.find('{') {
+            literal.push_str(&rest[..open]);
+            // `{{` is a literal brace, for messages that show a block: "add `treatment {{ ... }`".
+            if rest[open + 1..].starts_with('{') {
+                literal.push('{');
+                consumed += open + 2;
+                rest = &rest[open + 2..];
+                continue;
+            }
+            if !literal.is_empty() {
+                pieces.push(Piece::Text(std::mem::take(&mut literal)));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                self.err(codes::RULE_DECLARATION, s.span, "a `{` in this message is not closed".into(), "unclosed `{`");
+                return None;
+            };
+            let inner = &rest[open + 1..open + close];
+            // Offsets into the message text match the source when it has no escapes, which is the
+            // common case; otherwise the label falls on the whole message.
+            let base = s.span.start as usize + 1 + consumed + open + 1;
+            let base =
+                if s.value.len() + 2 == (s.span.end - s.span.start) as usize { base } else { s.span.start as usize };
+            match crate::syntax::parse_expr(inner, self.file, base) {
+                Ok(e) => match self.expr(&e) {
+                    Some((ex, Ty::Word(w))) => {
+                        let _ = ex;
+                        self.err(
+                            codes::RULE_UNKNOWN_NAME,
+                            e.span,
+                            format!("`{w}` is not a variable or a field"),
+                            "unknown name",
+                        )
+                        .help = self.scope_help(&w);
+                        ok = false;
+                    }
+                    Some((ex, _)) => pieces.push(Piece::Expr(ex)),
+                    None => ok = false,
+                },
+                Err(d) => {
+                    self.diags.push(d);
+                    ok = false;
+                }
+            }
+            consumed += open + close + 1;
+            rest = &rest[open + close + 1..];
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            pieces.push(Piece::Text(literal));
+        }
+        ok.then_some(pieces)
+    }
+
+    fn describe(&self, t: &Ty) -> String {
+        match t {
+            Ty::Bool => "a yes/no value".into(),
+            Ty::Int => "a whole number".into(),
+            Ty::Number => "a number".into(),
+            Ty::Percent => "a percentage".into(),
+            Ty::Text => "a text".into(),
+            Ty::Date => "a date".into(),
+            Ty::Duration => "a duration".into(),
+            Ty::Enum(e) => format!("a `{}` value", self.model.schema.enum_def(*e).name),
+            Ty::Node(k) if k.is_empty() => "a clause or control".into(),
+            Ty::Node(k) => self.model.schema.describe_kinds(k),
+            Ty::List(inner) => format!("a list of {}", self.describe(inner).trim_start_matches("a ")),
+            Ty::Word(w) => format!("the name `{w}`"),
+        }
+    }
+}
+
+fn is_numeric(t: &Ty) -> bool {
+    matches!(t, Ty::Int | Ty::Number | Ty::Percent)
+}
+
+fn list_items(e: &ast::Expr) -> Vec<&ast::Expr> {
+    match &e.kind {
+        ExprKind::List(items) => items.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn word_of(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Path(p) if p.fields.is_empty() => Some(p.head.text.clone()),
+        ExprKind::Literal(ast::ValueKind::Dotted(d)) => Some(d.clone()),
+        _ => None,
+    }
+}
+
+/// Whether an expression reads the variable in `slot` (directly or inside a nested quantifier).
+pub(crate) fn uses_slot(e: &Ex, slot: usize) -> bool {
+    match e {
+        Ex::Var(s) => *s == slot,
+        Ex::Lit(_) | Ex::Today => false,
+        Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) => uses_slot(b, slot),
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b) => {
+            uses_slot(a, slot) || uses_slot(b, slot)
+        }
+        Ex::List(items) => items.iter().any(|i| uses_slot(i, slot)),
+        Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } => {
+            filter.as_ref().is_some_and(|f| uses_slot(f, slot))
+                || match source {
+                    Source::Kind(_) => false,
+                    Source::Referrers { target, .. } => uses_slot(target, slot),
+                    Source::Expr(e) => uses_slot(e, slot),
+                }
+        }
+    }
+}
+
+/// Parses `severity: error|warning|note`.
+pub(crate) fn severity(word: &str) -> Option<Severity> {
+    match word {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "note" => Some(Severity::Note),
+        _ => None,
+    }
+}

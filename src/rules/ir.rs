@@ -1,0 +1,114 @@
+//! The checked form of a rule: expressions with their names resolved and types known, ready to
+//! evaluate. Built by [`super::check`] from the syntax tree.
+
+use crate::diagnostics::Severity;
+use crate::sema::schema::{EnumId, KindId};
+use crate::sema::NodeId;
+use crate::source::{FileId, Origin, Span};
+use crate::syntax::ast::{BinOp, DurationUnit, Quantifier};
+
+/// The static type of an expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ty {
+    Bool,
+    Int,
+    Number,
+    Percent,
+    Text,
+    Date,
+    Duration,
+    Enum(EnumId),
+    /// A reference to (or a nested block of) one of these kinds.
+    Node(Vec<KindId>),
+    List(Box<Ty>),
+    /// A bare word whose meaning comes from what it is compared with (`high`, `priya`).
+    Word(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lit {
+    Bool(bool),
+    Int(i64),
+    Number(f64),
+    Percent(f64),
+    Text(String),
+    Date(jiff::civil::Date),
+    Duration(i64, DurationUnit),
+    Enum(EnumId, u32),
+    Node(NodeId),
+}
+
+#[derive(Clone, Debug)]
+pub enum Ex {
+    Lit(Lit),
+    Today,
+    /// A variable bound by `for` or a quantifier, by slot number.
+    Var(usize),
+    /// A field of a node (or of each node of a list, flattened).
+    Field(Box<Ex>, String),
+    Not(Box<Ex>),
+    And(Box<Ex>, Box<Ex>),
+    Or(Box<Ex>, Box<Ex>),
+    Compare(BinOp, Box<Ex>, Box<Ex>),
+    In(Box<Ex>, Box<Ex>),
+    Arith(BinOp, Box<Ex>, Box<Ex>),
+    List(Vec<Ex>),
+    /// Whether a value is there: a present field, a non-empty list, `yes`.
+    Truthy(Box<Ex>),
+    Quantified {
+        quantifier: Quantifier,
+        slot: usize,
+        source: Source,
+        filter: Option<Box<Ex>>,
+    },
+    Count {
+        slot: usize,
+        source: Source,
+        filter: Option<Box<Ex>>,
+    },
+}
+
+/// What a `for` or a quantifier ranges over.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Every item (or nested block) of a kind.
+    Kind(KindId),
+    /// The nodes of `kind` whose field `field` refers to the node `target`: a reverse look-up
+    /// through the index, used when the filter says `x.field == target` (or `target in x.field`).
+    Referrers { kind: KindId, field: String, target: Box<Ex> },
+    /// Any list-valued expression.
+    Expr(Box<Ex>),
+}
+
+/// A piece of a message: literal text or an interpolated expression.
+#[derive(Clone, Debug)]
+pub enum Piece {
+    Text(String),
+    Expr(Ex),
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    /// The severity declared in the stdlib, when the spec changed it.
+    pub default_severity: Severity,
+    pub refs: Vec<String>,
+    pub doc: String,
+    pub origin: Origin,
+    pub file: FileId,
+    pub span: Span,
+    pub body: Option<Body>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub source: Source,
+    pub filter: Option<Ex>,
+    pub require: Ex,
+    pub message: Vec<Piece>,
+    pub help: Option<Vec<Piece>>,
+    /// Number of variable slots the body uses.
+    pub slots: usize,
+}

@@ -1,0 +1,293 @@
+//! The rule language: `rule` blocks written in aims (the stdlib's and the organisation's own)
+//! are checked against the schema ([`check`]) and evaluated over the Model ([`eval`]).
+//!
+//! A rule ranges over the items of a kind, keeps those that pass its `where`, and reports each
+//! one that fails its `require`. Findings carry the rule's id as their code, its clause
+//! references, and point at the item at fault. Waivers (`waive RULE for ITEM { ... }`) set a
+//! finding aside until they expire; a waived finding is counted, never hidden without a trace.
+
+mod check;
+pub mod eval;
+pub mod ir;
+
+use crate::diagnostics::{codes, did_you_mean, Diagnostic, Severity};
+use crate::sema::{Model, NodeId, ValueKind};
+use crate::source::Origin;
+use crate::syntax::ast;
+use indexmap::IndexMap;
+use ir::{Rule, Source};
+use std::collections::HashMap;
+
+/// Every rule of a run, stdlib rules first, by id.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: IndexMap<String, Rule>,
+}
+
+/// Checks every `rule` block of the model. Problems in a rule are reported in its own file.
+pub fn load(model: &Model, diags: &mut Vec<Diagnostic>) -> RuleSet {
+    let mut set = RuleSet::default();
+    for (file, origin, decl) in &model.rules {
+        let mut checker = check::Checker::new(model, *file);
+        let settings = settings(model, *file, decl, &mut checker.diags);
+        if decl.body.is_none() {
+            // A rule without a body in a spec changes the severity of an existing rule.
+            match set.rules.get_mut(&decl.id.text) {
+                Some(existing) => {
+                    if let Some(sev) = settings.severity {
+                        existing.severity = sev;
+                    }
+                }
+                None => {
+                    let help = did_you_mean(&decl.id.text, set.rules.keys().map(|k| k.as_str()));
+                    let d = Diagnostic::new(
+                        codes::UNKNOWN_RULE,
+                        format!(
+                            "`{}` has no `for ... require ... message` body and is not the id of a rule",
+                            decl.id.text
+                        ),
+                    )
+                    .primary(*file, decl.id.span, "no such rule")
+                    .help(help.unwrap_or_else(|| {
+                        "to change a rule's severity, use the id of an existing rule (`aims rules` lists them); \
+                         to write a new rule, give it a body"
+                            .into()
+                    }));
+                    checker.diags.push(d);
+                }
+            }
+            diags.extend(checker.diags);
+            continue;
+        }
+        if let Some(first) = set.rules.get(&decl.id.text) {
+            checker.diags.push(
+                Diagnostic::new(codes::DUPLICATE_RULE, format!("there is already a rule `{}`", decl.id.text))
+                    .primary(*file, decl.id.span, "declared again here")
+                    .secondary(first.file, first.span, "first declared here")
+                    .help("give the new rule an id of its own; to change an existing rule's severity, write only `severity:`"),
+            );
+            diags.extend(checker.diags);
+            continue;
+        }
+        let mut missing = Vec::new();
+        if decl.title.is_none() {
+            missing.push("a title");
+        }
+        if settings.refs.is_empty() && *origin == Origin::Stdlib {
+            missing.push("`refs`");
+        }
+        if settings.severity.is_none() {
+            missing.push("`severity`");
+        }
+        if settings.doc.is_none() && *origin == Origin::Stdlib {
+            missing.push("`doc`");
+        }
+        if !missing.is_empty() {
+            checker.diags.push(
+                Diagnostic::new(
+                    codes::RULE_DECLARATION,
+                    format!(
+                        "the rule `{}` has no {}",
+                        decl.id.text,
+                        crate::sema::schema::join_or(&missing.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                    ),
+                )
+                .primary(*file, decl.id.span, "incomplete rule")
+                .help("see docs/rules.md for the parts of a rule"),
+            );
+        }
+        let body = decl.body.as_ref().and_then(|b| checker.body(b));
+        let severity = settings.severity.unwrap_or(Severity::Error);
+        set.rules.insert(
+            decl.id.text.clone(),
+            Rule {
+                id: decl.id.text.clone(),
+                title: decl.title.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
+                severity,
+                default_severity: severity,
+                refs: settings.refs,
+                doc: settings.doc.unwrap_or_default(),
+                origin: *origin,
+                file: *file,
+                span: decl.id.span,
+                body,
+            },
+        );
+        diags.extend(checker.diags);
+    }
+    set
+}
+
+struct Settings {
+    refs: Vec<String>,
+    severity: Option<Severity>,
+    doc: Option<String>,
+}
+
+fn settings(model: &Model, file: crate::source::FileId, decl: &ast::RuleDecl, diags: &mut Vec<Diagnostic>) -> Settings {
+    let mut s = Settings { refs: Vec::new(), severity: None, doc: None };
+    for f in &decl.fields {
+        match (f.name.text.as_str(), &f.value.kind) {
+            ("severity", ast::ValueKind::Word(w)) if check::severity(w).is_some() => s.severity = check::severity(w),
+            ("doc", ast::ValueKind::Text(t) | ast::ValueKind::String(t)) => s.doc = Some(t.clone()),
+            ("refs", ast::ValueKind::List(items)) => {
+                for item in items {
+                    match &item.kind {
+                        ast::ValueKind::StdRef { standard, clause }
+                            if model.lookup(standard).and_then(|t| model.anchor(t, clause)).is_some() =>
+                        {
+                            s.refs.push(format!("{standard}:{clause}"))
+                        }
+                        _ => diags.push(
+                            Diagnostic::new(
+                                codes::UNKNOWN_STANDARD_REF,
+                                "a rule's `refs` lists clauses and controls of a standard",
+                            )
+                            .primary(file, item.span, "not a known clause or control")
+                            .help("write references such as `iso42001:6.1.3` or `iso42001:A.7.4`"),
+                        ),
+                    }
+                }
+            }
+            (name @ ("severity" | "doc" | "refs"), _) => {
+                let want = match name {
+                    "severity" => "`error`, `warning` or `note`",
+                    "doc" => "a text",
+                    _ => "a list of standard references",
+                };
+                diags.push(
+                    Diagnostic::new(codes::RULE_DECLARATION, format!("a rule's `{name}` must be {want}")).primary(
+                        file,
+                        f.value.span,
+                        format!("expected {want}"),
+                    ),
+                );
+            }
+            (other, _) => {
+                let help = did_you_mean(other, ["refs", "severity", "doc"]);
+                diags.push(
+                    Diagnostic::new(codes::RULE_DECLARATION, format!("a rule has no setting `{other}`"))
+                        .primary(file, f.name.span, "unknown setting")
+                        .help(help.unwrap_or_else(|| "a rule's settings are `refs`, `severity` and `doc`".into())),
+                );
+            }
+        }
+    }
+    s
+}
+
+/// The outcome of running the rules.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Diagnostic>,
+    /// Findings set aside by a waiver still in force.
+    pub waived: usize,
+    /// For each rule, how many items it looked at and how many failed (for the gap analysis).
+    pub stats: IndexMap<String, (usize, usize)>,
+}
+
+/// Runs every rule over the model, as of `today`.
+pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &mut Vec<Diagnostic>) -> Outcome {
+    let mut nodes_of_kind = vec![Vec::new(); model.schema.kinds.len()];
+    for (i, n) in model.nodes.iter().enumerate() {
+        nodes_of_kind[n.kind].push(NodeId(i as u32));
+    }
+    let waivers = waivers(model, set, today, diags);
+    let mut out = Outcome::default();
+    for rule in set.rules.values() {
+        let Some(body) = &rule.body else { continue };
+        let mut env = eval::Env {
+            model,
+            today,
+            nodes_of_kind: &nodes_of_kind,
+            slots: vec![eval::Val::Absent; body.slots.max(1)],
+        };
+        let items = env.source(&body.source);
+        let (mut seen, mut failed) = (0, 0);
+        for item in items {
+            env.slots[0] = item.clone();
+            if let Some(f) = &body.filter {
+                if !env.test(f) {
+                    continue;
+                }
+            }
+            seen += 1;
+            if env.test(&body.require) {
+                continue;
+            }
+            failed += 1;
+            let eval::Val::Node(node) = item else { continue };
+            let top = model.top_level(node).unwrap_or(node);
+            if waivers.get(&(rule.id.as_str(), top)).is_some() || waivers.get(&(rule.id.as_str(), node)).is_some() {
+                out.waived += 1;
+                continue;
+            }
+            let n = model.node(node);
+            let message = env.render(&body.message);
+            let help = body.help.as_ref().map(|h| env.render(h));
+            let mut d = Diagnostic::with_code(rule.id.clone(), rule.severity, message)
+                .primary(n.file, n.header, lowercase_first(&rule.title))
+                .help_opt(help);
+            d.refs = rule.refs.clone();
+            out.findings.push(d);
+        }
+        out.stats.insert(rule.id.clone(), (seen, failed));
+    }
+    out
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Waivers in force, by (rule, item). Unknown rules and items are reported here.
+fn waivers<'m>(
+    model: &'m Model,
+    set: &RuleSet,
+    today: jiff::civil::Date,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<(&'m str, NodeId), ()> {
+    let mut out = HashMap::new();
+    for w in &model.waivers {
+        let node = model.node(w.node);
+        if !set.rules.contains_key(&w.rule.text) {
+            let help = did_you_mean(&w.rule.text, set.rules.keys().map(|k| k.as_str()));
+            diags.push(
+                Diagnostic::new(codes::UNKNOWN_RULE, format!("there is no rule `{}` to waive", w.rule.text))
+                    .primary(node.file, w.rule.span, "unknown rule")
+                    .help(help.unwrap_or_else(|| "`aims rules` lists the rules".into())),
+            );
+            continue;
+        }
+        let Some(target) = model.lookup(&w.target.text) else {
+            diags.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_REFERENCE,
+                    format!("the waiver is for `{}`, which is not declared", w.target.text),
+                )
+                .primary(node.file, w.target.span, "no item with this ID"),
+            );
+            continue;
+        };
+        let in_force = match node.fields.get("expires").map(|v| &v.kind) {
+            Some(ValueKind::Date(d)) => *d >= today,
+            _ => false,
+        };
+        if in_force {
+            out.insert((w.rule.text.as_str(), target), ());
+        }
+    }
+    out
+}
+
+/// Whether a rule ranges over a kind (for listing).
+pub fn ranges_over<'m>(model: &'m Model, rule: &Rule) -> Option<&'m str> {
+    match rule.body.as_ref()?.source {
+        Source::Kind(k) | Source::Referrers { kind: k, .. } => Some(&model.schema.kind(k).name),
+        Source::Expr(_) => None,
+    }
+}
