@@ -82,7 +82,11 @@ impl<'a> Builder<'a> {
                     format!("a `{}` block cannot stand on its own", block.kind.text),
                 )
                 .primary(file, block.kind.span, "only allowed inside another item")
-                .help(format!("move it inside {}", join_or(&parents))),
+                .help(if parents.is_empty() {
+                    "it is part of the language's own syntax and cannot be declared as an item".to_string()
+                } else {
+                    format!("move it inside {}", join_or(&parents))
+                }),
             );
             return;
         }
