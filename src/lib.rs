@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod compile;
 pub mod diagnostics;
+pub mod report;
 pub mod rules;
 pub mod sema;
 pub mod source;

@@ -2,9 +2,12 @@
 //! room that knows about terminals, files on disk and exit codes.
 
 pub mod check;
+pub mod explain;
+pub mod gap;
 pub mod kinds;
 mod load;
 mod output;
+pub mod rules;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -27,6 +30,12 @@ pub enum Command {
     Check(check::Args),
     /// List the kinds of item, nested blocks and value lists a spec can use, or show one
     Kinds(kinds::Args),
+    /// List every rule with its id, severity, clause references and title
+    Rules(rules::Args),
+    /// Show the documentation of a rule (or of a diagnostic code such as E0203)
+    Explain(explain::Args),
+    /// The gap analysis: every clause and Annex A control with its status and a readiness figure
+    Gap(gap::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,6 +92,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Kinds(args) => kinds::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Gap(args) => gap::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,79 @@
+//! `aims rules`: every rule with its id, severity, clause references and title.
+
+use super::output::{fail, write_stdout};
+use super::{load, Format, SpecArgs};
+use crate::compile::compile;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A spec whose own rules and severity overrides are listed too (default: the stdlib's rules only)
+    pub paths: Vec<std::path::PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Use the standard library in this directory instead of the built-in one
+    #[arg(long, value_name = "DIR")]
+    pub stdlib: Option<std::path::PathBuf>,
+}
+
+#[derive(Serialize)]
+struct JsonRule<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: &'a str,
+    default_severity: &'a str,
+    refs: &'a [String],
+    origin: crate::source::Origin,
+    applies_to: Option<&'a str>,
+    doc: &'a str,
+}
+
+pub fn run(args: Args) -> u8 {
+    let spec = SpecArgs {
+        paths: args.paths.clone(),
+        format: args.format,
+        color: super::ColorChoice::Never,
+        as_of: None,
+        stdlib: args.stdlib.clone(),
+    };
+    let loaded = match load::load(&spec) {
+        Ok(l) => l,
+        Err(e) => return fail(&e.0),
+    };
+    let c = compile(loaded.db, loaded.early, spec.today());
+    let rules: Vec<JsonRule> = c
+        .rules
+        .rules
+        .values()
+        .map(|r| JsonRule {
+            id: &r.id,
+            title: &r.title,
+            severity: r.severity.as_str(),
+            default_severity: r.default_severity.as_str(),
+            refs: &r.refs,
+            origin: r.origin,
+            applies_to: crate::rules::ranges_over(&c.model, r),
+            doc: &r.doc,
+        })
+        .collect();
+    match args.format {
+        Format::Json => {
+            let mut out = serde_json::to_vec_pretty(&rules).expect("rules serialize");
+            out.push(b'\n');
+            write_stdout(&out);
+        }
+        Format::Human => {
+            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut out = String::new();
+            for r in &rules {
+                let _ = writeln!(out, "{:width$}  {:7}  {}", r.id, r.severity, r.title);
+                let _ = writeln!(out, "{:width$}           {}", "", r.refs.join(", "));
+            }
+            let _ = writeln!(out, "{} rules; `aims explain RULE` shows a rule's documentation", rules.len());
+            write_stdout(out.as_bytes());
+        }
+    }
+    super::EXIT_OK
+}
