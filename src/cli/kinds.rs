@@ -66,6 +66,9 @@ pub fn run(args: Args) -> u8 {
                     if f.required {
                         line.push_str(" (required)");
                     }
+                    if f.computed {
+                        line.push_str(" (computed)");
+                    }
                     if f.many {
                         line.push_str(" (repeatable)");
                     }

@@ -49,6 +49,7 @@ codes! {
     DUPLICATE_FIELD = "E0304", Error, "field given twice";
     REPEATED_BLOCK = "E0305", Error, "block given twice where one is allowed";
     BAD_SCHEMA = "E0306", Error, "invalid schema declaration";
+    COMPUTED_FIELD = "E0307", Error, "a computed field written by hand";
     // Rules
     RULE_UNKNOWN_NAME = "E0401", Error, "a rule uses a name that means nothing here";
     RULE_TYPE = "E0402", Error, "a rule compares or combines values of different types";

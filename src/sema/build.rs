@@ -175,6 +175,17 @@ impl<'a> Builder<'a> {
                 );
                 continue;
             };
+            if def.computed {
+                self.diags.push(
+                    Diagnostic::new(
+                        codes::COMPUTED_FIELD,
+                        format!("`{}` is computed by aims and cannot be written", name.text),
+                    )
+                    .primary(file, name.span, "computed field")
+                    .help("remove it: the risk scoring fills it in (see `aims score`)"),
+                );
+                continue;
+            }
             let (def_ty, many) = (def.ty.clone(), def.many);
             match entry {
                 Entry::Field(f) => {

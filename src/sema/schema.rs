@@ -81,6 +81,8 @@ pub struct FieldDef {
     pub ty: Type,
     pub required: bool,
     pub many: bool,
+    /// Set by the compiler (scores and levels), never written in a spec.
+    pub computed: bool,
     pub description: Option<String>,
     pub file: FileId,
     pub span: Span,
@@ -256,6 +258,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                     ty,
                     required: f.required,
                     many: f.many,
+                    computed: f.computed,
                     description: f.description.as_ref().map(|d| d.value.clone()),
                     file,
                     span: f.name.span,

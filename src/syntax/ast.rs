@@ -175,6 +175,8 @@ pub struct FieldDecl {
     pub ty: TypeExpr,
     pub required: bool,
     pub many: bool,
+    /// Filled in by the compiler (the risk score), never written by an author.
+    pub computed: bool,
     pub description: Option<Str>,
     pub span: Span,
 }

@@ -279,13 +279,21 @@ impl<'d> Cx<'d> {
         let span = self.span(&pair);
         let mut inner = kids(pair);
         let name = self.name(&inner.next().expect("a field declaration has a name"));
-        let mut decl =
-            FieldDecl { name, ty: TypeExpr::Names(Vec::new()), required: false, many: false, description: None, span };
+        let mut decl = FieldDecl {
+            name,
+            ty: TypeExpr::Names(Vec::new()),
+            required: false,
+            many: false,
+            computed: false,
+            description: None,
+            span,
+        };
         for p in inner {
             match p.as_rule() {
                 Rule::type_expr => decl.ty = self.type_expr(p),
                 Rule::modifier => match p.as_str() {
                     "required" => decl.required = true,
+                    "computed" => decl.computed = true,
                     _ => decl.many = true,
                 },
                 Rule::string => decl.description = Some(self.string(p)),
