@@ -3,6 +3,7 @@
 
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::rules::{self, Outcome, RuleSet};
+use crate::scoring::{self, contract, Scoring};
 use crate::sema::{self, Model};
 use crate::source::{FileId, Origin, SourceDb, Span};
 use crate::syntax::{self, ast::Ast};
@@ -15,6 +16,8 @@ pub struct Compilation {
     pub rules: RuleSet,
     /// `None` when the rules were not run because the spec has errors.
     pub outcome: Option<Outcome>,
+    /// The scored risks; `None` when scoring could not run.
+    pub scoring: Option<Scoring>,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -31,6 +34,29 @@ impl Compilation {
     }
 }
 
+/// Where scoring scripts come from. The command line reads them from disk; tests can serve
+/// them from memory. Names are what diagnostics show.
+pub trait Scripts {
+    /// The script at `path`, named in the spec file `from` (paths are relative to that file).
+    fn read(&self, path: &str, from: &str) -> Result<(String, String), String>;
+    /// The stdlib's default script.
+    fn default_script(&self) -> Option<(String, String)>;
+}
+
+/// The built-in default script and no files: for embedding aims where there is no disk.
+pub struct BuiltinScripts;
+
+impl Scripts for BuiltinScripts {
+    fn read(&self, path: &str, _from: &str) -> Result<(String, String), String> {
+        Err(format!("`{path}` cannot be read here: only the built-in scoring is available"))
+    }
+    fn default_script(&self) -> Option<(String, String)> {
+        crate::stdlib::embedded()
+            .find(|(p, _)| *p == "scoring/default.rhai")
+            .map(|(p, t)| (format!("<stdlib>/{p}"), t.to_string()))
+    }
+}
+
 /// A database holding the built-in stdlib, ready for spec files to be added.
 pub fn stdlib_db() -> SourceDb {
     let mut db = SourceDb::default();
@@ -43,7 +69,12 @@ pub fn stdlib_db() -> SourceDb {
 /// Parses and analyzes every file of `db`, then runs the rules as of `today`. `early` holds
 /// problems found while reading the files (invalid UTF-8), to be reported with the rest.
 /// The rules run only on a spec without errors: on a broken model they would report noise.
-pub fn compile(db: SourceDb, early: Vec<Diagnostic>, today: jiff::civil::Date) -> Compilation {
+pub fn compile(
+    mut db: SourceDb,
+    early: Vec<Diagnostic>,
+    today: jiff::civil::Date,
+    scripts: &dyn Scripts,
+) -> Compilation {
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
     let parsed: Vec<(Ast, Vec<Diagnostic>)> = ids
         .par_iter()
@@ -68,14 +99,46 @@ pub fn compile(db: SourceDb, early: Vec<Diagnostic>, today: jiff::civil::Date) -
     }
     let inputs: Vec<(FileId, Origin, &Ast)> =
         ids.iter().zip(&asts).map(|(id, ast)| (*id, db.get(*id).origin, ast)).collect();
-    let model = sema::analyze(&inputs, &mut diagnostics);
+    let mut model = sema::analyze(&inputs, &mut diagnostics);
     let rules = rules::load(&model, &mut diagnostics);
-    let clean = !diagnostics.iter().any(|d| d.severity == diagnostics::Severity::Error);
+    let has_errors = |d: &[Diagnostic]| d.iter().any(|d| d.severity == diagnostics::Severity::Error);
+    let scoring = if has_errors(&diagnostics) { None } else { score(&mut db, &mut model, scripts, &mut diagnostics) };
+    let clean = !has_errors(&diagnostics);
     let outcome = clean.then(|| {
         let mut outcome = rules::evaluate(&model, &rules, today, &mut diagnostics);
         diagnostics.append(&mut outcome.findings);
         outcome
     });
     diagnostics::sort(&mut diagnostics);
-    Compilation { db, asts, model, rules, outcome, diagnostics }
+    Compilation { db, asts, model, rules, outcome, scoring, diagnostics }
+}
+
+/// Loads the organisation's scoring script (or the default) and scores every risk.
+fn score(db: &mut SourceDb, model: &mut Model, scripts: &dyn Scripts, diags: &mut Vec<Diagnostic>) -> Option<Scoring> {
+    let named = model.schema.kind_id(contract::ORGANIZATION).and_then(|k| {
+        model.items_of(k).iter().find_map(|&org| {
+            let node = model.node(org);
+            match node.fields.get(contract::SCRIPT_FIELD) {
+                Some(sema::Value { kind: sema::ValueKind::Text(path), span }) => Some((path.clone(), node.file, *span)),
+                _ => None,
+            }
+        })
+    });
+    let origin = if named.is_some() { Origin::Spec } else { Origin::Stdlib };
+    let (name, text) = match named {
+        Some((path, file, span)) => match scripts.read(&path, &db.get(file).name) {
+            Ok(script) => script,
+            Err(why) => {
+                diags.push(
+                    Diagnostic::new(codes::SCRIPT_UNREADABLE, format!("the scoring script cannot be read: {why}"))
+                        .primary(file, span, "named here")
+                        .help("the path is relative to the folder of the file that names it"),
+                );
+                return None;
+            }
+        },
+        None => scripts.default_script()?,
+    };
+    let id = db.add(crate::source::SourceFile::new(name, text, origin));
+    scoring::run(model, db.get(id), id, diags)
 }

@@ -8,6 +8,7 @@ pub mod compile;
 pub mod diagnostics;
 pub mod report;
 pub mod rules;
+pub mod scoring;
 pub mod sema;
 pub mod source;
 pub mod stdlib;

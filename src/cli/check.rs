@@ -40,7 +40,8 @@ pub fn run(args: Args) -> u8 {
         Ok(l) => l,
         Err(e) => return fail(&e.0),
     };
-    let c = compile(loaded.db, loaded.early, args.spec.today());
+    let c =
+        compile(loaded.db, loaded.early, args.spec.today(), &load::DiskScripts { stdlib: args.spec.stdlib.clone() });
     report(&c, &args.spec);
     let failed = c.error_count() > 0 || (args.deny_warnings && c.warning_count() > 0);
     if failed {

@@ -39,7 +39,7 @@ pub fn run(args: Args) -> u8 {
         Ok(l) => l,
         Err(e) => return fail(&e.0),
     };
-    let c = compile(loaded.db, loaded.early, spec.today());
+    let c = compile(loaded.db, loaded.early, spec.today(), &load::DiskScripts { stdlib: spec.stdlib.clone() });
     let Some(rule) = c.rules.rules.get(&args.id) else {
         let ids = c.rules.rules.keys().map(|k| k.as_str()).chain(CODES.iter().map(|c| c.id));
         let hint = did_you_mean(&args.id, ids).map(|h| format!(" ({h})")).unwrap_or_default();

@@ -18,7 +18,8 @@ pub fn run(args: Args) -> u8 {
         Ok(l) => l,
         Err(e) => return fail(&e.0),
     };
-    let c = compile(loaded.db, loaded.early, args.spec.today());
+    let c =
+        compile(loaded.db, loaded.early, args.spec.today(), &load::DiskScripts { stdlib: args.spec.stdlib.clone() });
     let Some(outcome) = &c.outcome else {
         let mut out = render::human(&c.diagnostics, &c.db, use_color(args.spec.color));
         out.extend_from_slice(b"no gap analysis: the spec has errors, and the rules run once they are fixed\n");

@@ -137,3 +137,33 @@ fn io_words(e: &std::io::Error) -> String {
         _ => e.to_string().to_lowercase(),
     }
 }
+
+/// Scoring scripts from disk: the organisation's, relative to the spec file that names it, and
+/// the default one from `--stdlib DIR` or the built-in stdlib.
+pub struct DiskScripts {
+    pub stdlib: Option<PathBuf>,
+}
+
+impl crate::compile::Scripts for DiskScripts {
+    fn read(&self, path: &str, from: &str) -> Result<(String, String), String> {
+        let base = Path::new(from).parent().unwrap_or(Path::new(""));
+        let full = base.join(path);
+        let name = display(&full);
+        match std::fs::read(&full) {
+            Ok(bytes) => {
+                String::from_utf8(bytes).map(|t| (name.clone(), t)).map_err(|_| format!("`{name}` is not UTF-8 text"))
+            }
+            Err(e) => Err(format!("`{name}`: {}", io_words(&e))),
+        }
+    }
+
+    fn default_script(&self) -> Option<(String, String)> {
+        match &self.stdlib {
+            None => crate::compile::Scripts::default_script(&crate::compile::BuiltinScripts),
+            Some(dir) => {
+                let text = std::fs::read_to_string(dir.join("scoring/default.rhai")).ok()?;
+                Some(("<stdlib>/scoring/default.rhai".to_string(), text))
+            }
+        }
+    }
+}

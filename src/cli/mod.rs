@@ -8,6 +8,7 @@ pub mod kinds;
 mod load;
 mod output;
 pub mod rules;
+pub mod score;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -36,6 +37,8 @@ pub enum Command {
     Explain(explain::Args),
     /// The gap analysis: every clause and Annex A control with its status and a readiness figure
     Gap(gap::Args),
+    /// Score every risk with the organisation's scoring script, and show the matrix
+    Score(score::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,7 +81,7 @@ impl SpecArgs {
     }
 }
 
-fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     let bytes = s.as_bytes();
     let shape_ok = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
@@ -95,6 +98,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Gap(args) => gap::run(args),
+        Command::Score(args) => score::run(args),
     };
     ExitCode::from(code)
 }

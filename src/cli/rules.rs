@@ -42,7 +42,7 @@ pub fn run(args: Args) -> u8 {
         Ok(l) => l,
         Err(e) => return fail(&e.0),
     };
-    let c = compile(loaded.db, loaded.early, spec.today());
+    let c = compile(loaded.db, loaded.early, spec.today(), &load::DiskScripts { stdlib: spec.stdlib.clone() });
     let rules: Vec<JsonRule> = c
         .rules
         .rules

@@ -50,6 +50,14 @@ codes! {
     REPEATED_BLOCK = "E0305", Error, "block given twice where one is allowed";
     BAD_SCHEMA = "E0306", Error, "invalid schema declaration";
     COMPUTED_FIELD = "E0307", Error, "a computed field written by hand";
+    // Scoring scripts
+    SCRIPT_SYNTAX = "E0501", Error, "the scoring script does not parse";
+    SCRIPT_MISSING_FN = "E0502", Error, "the scoring script lacks a required function";
+    SCRIPT_RETURN = "E0503", Error, "a scoring function returned the wrong kind of value";
+    SCRIPT_RUNTIME = "E0504", Error, "the scoring script failed while running";
+    SCRIPT_RUNAWAY = "E0505", Error, "the scoring script was stopped for running too long";
+    SCRIPT_UNREADABLE = "E0506", Error, "the scoring script cannot be read";
+    SCRIPT_NOT_MONOTONE = "W0501", Warning, "the score falls as likelihood or impact rises";
     // Rules
     RULE_UNKNOWN_NAME = "E0401", Error, "a rule uses a name that means nothing here";
     RULE_TYPE = "E0402", Error, "a rule compares or combines values of different types";

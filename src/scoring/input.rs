@@ -1,0 +1,72 @@
+//! What the script receives: read-only maps built from the Model (documented in docs/scoring.md).
+
+use super::contract as c;
+use crate::sema::{Model, NodeId, ValueKind};
+use rhai::{Dynamic, Map};
+
+/// A synthetic risk with only a likelihood and an impact, for the checks over the matrix.
+pub fn cell(likelihood: &str, l_index: usize, impact: &str, i_index: usize) -> Map {
+    let mut m = Map::new();
+    m.insert("id".into(), Dynamic::from(String::new()));
+    m.insert(c::LIKELIHOOD.into(), Dynamic::from(likelihood.to_string()));
+    m.insert(format!("{}_rank", c::LIKELIHOOD).into(), Dynamic::from_int(l_index as i64 + 1));
+    m.insert(c::IMPACT.into(), Dynamic::from(impact.to_string()));
+    m.insert(format!("{}_rank", c::IMPACT).into(), Dynamic::from_int(i_index as i64 + 1));
+    m.insert("residual".into(), Dynamic::from_bool(false));
+    m.insert(c::SYSTEM.into(), Dynamic::UNIT);
+    m
+}
+
+/// A risk as a map of its plain fields; with `residual`, its likelihood and impact are those
+/// of that residual block.
+pub fn risk(model: &Model, risk: NodeId, residual: Option<NodeId>) -> Map {
+    let mut m = fields(model, risk);
+    if let Some(res) = residual {
+        for (k, v) in fields(model, res) {
+            m.insert(k, v);
+        }
+    }
+    m.insert("residual".into(), Dynamic::from_bool(residual.is_some()));
+    let system = match model.node(risk).fields.get(c::SYSTEM).map(|v| &v.kind) {
+        Some(ValueKind::Ref(s)) => Dynamic::from_map(fields(model, *s)),
+        _ => Dynamic::UNIT,
+    };
+    m.insert(c::SYSTEM.into(), system);
+    m
+}
+
+/// The plain fields of a node: texts, numbers, dates (as `YYYY-MM-DD` texts), list values as
+/// their names with a `_rank` (1 = lowest), references as IDs. Nested blocks are left out.
+fn fields(model: &Model, node: NodeId) -> Map {
+    let n = model.node(node);
+    let mut m = Map::new();
+    m.insert("id".into(), Dynamic::from(n.id.clone().unwrap_or_default()));
+    for (name, v) in &n.fields {
+        if let ValueKind::Enum(e, i) = v.kind {
+            let member =
+                model.schema.enum_def(e).members.get_index(i as usize).map_or(String::new(), |(k, _)| k.clone());
+            m.insert(name.as_str().into(), Dynamic::from(member));
+            m.insert(format!("{name}_rank").into(), Dynamic::from_int(i as i64 + 1));
+        } else if let Some(d) = plain(model, &v.kind) {
+            m.insert(name.as_str().into(), d);
+        }
+    }
+    m
+}
+
+fn plain(model: &Model, v: &ValueKind) -> Option<Dynamic> {
+    Some(match v {
+        ValueKind::Text(t) => Dynamic::from(t.clone()),
+        ValueKind::Int(n) => Dynamic::from_int(*n),
+        ValueKind::Decimal(n) | ValueKind::Percent(n) => Dynamic::from_float(*n),
+        ValueKind::Bool(b) => Dynamic::from_bool(*b),
+        ValueKind::Date(d) => Dynamic::from(d.to_string()),
+        ValueKind::Duration(n, u) => Dynamic::from(format!("{n} {}", u.name(*n))),
+        ValueKind::Enum(e, i) => Dynamic::from(
+            model.schema.enum_def(*e).members.get_index(*i as usize).map_or(String::new(), |(k, _)| k.clone()),
+        ),
+        ValueKind::Ref(r) => Dynamic::from(model.node(*r).id.clone().unwrap_or_default()),
+        ValueKind::List(items) => Dynamic::from_array(items.iter().filter_map(|i| plain(model, &i.kind)).collect()),
+        ValueKind::Block(_) | ValueKind::Unresolved(_) => return None,
+    })
+}

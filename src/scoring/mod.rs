@@ -1,0 +1,440 @@
+//! Organisation-specific risk scoring, in a sandboxed rhai script.
+//!
+//! The script (stdlib/scoring/default.rhai, or the organisation's own, named by the `scoring`
+//! field of its `organization`) defines `fn score(risk)` and `fn level(score)`; see
+//! docs/scoring.md for the contract. The script is compiled once per run and called per risk.
+//! Before any risk is scored, the level function is checked over every cell of the likelihood
+//! x impact scales (it must return a declared level for each) and the score for monotony.
+//! Scores and levels are written into the Model as computed fields (`r.score`, `r.level`,
+//! `t.residual.level`, `r.above_appetite`) for the rules and reports to read.
+
+pub mod contract;
+mod input;
+mod sandbox;
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::sema::schema::{EnumId, Type};
+use crate::sema::{Model, NodeId, Value, ValueKind};
+use crate::source::{FileId, SourceFile, Span};
+use contract as c;
+use rhai::{Dynamic, EvalAltResult, AST};
+use serde::Serialize;
+
+/// A scored risk (inherent) and its treatments' residual scores.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scored {
+    #[serde(skip)]
+    pub risk: NodeId,
+    pub score: f64,
+    pub level: String,
+    pub residual: Vec<ResidualScore>,
+    /// The level the appetite is compared with: the highest residual level, or the inherent
+    /// level when no treatment records a residual.
+    pub effective_level: String,
+    pub above_appetite: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResidualScore {
+    #[serde(skip)]
+    pub treatment: NodeId,
+    pub score: f64,
+    pub level: String,
+}
+
+/// One cell of the likelihood x impact matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    pub likelihood: String,
+    pub impact: String,
+    pub score: f64,
+    pub level: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Scoring {
+    /// The script used, as shown to the user.
+    pub script: String,
+    pub levels: Vec<String>,
+    pub appetite: Option<String>,
+    pub likelihoods: Vec<String>,
+    pub impacts: Vec<String>,
+    pub matrix: Vec<Cell>,
+    pub risks: Vec<Scored>,
+}
+
+/// Scores every risk of the model with the script in `file` of `db`, writing the computed
+/// fields. Returns `None` when the script cannot be used; the reasons are in `diags`.
+pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<Scoring> {
+    let schema = &model.schema;
+    let levels_enum = schema.enums.get_index_of(c::LEVELS)?;
+    let risk_kind = schema.kind_id(c::RISK)?;
+    let scale = |field: &str| match schema.kind(risk_kind).fields.get(field).map(|f| &f.ty) {
+        Some(Type::Enum(e)) => Some(*e),
+        _ => None,
+    };
+    let (l_enum, i_enum) = (scale(c::LIKELIHOOD)?, scale(c::IMPACT)?);
+    let levels: Vec<String> = schema.enum_def(levels_enum).members.keys().cloned().collect();
+    let likelihoods: Vec<String> = schema.enum_def(l_enum).members.keys().cloned().collect();
+    let impacts: Vec<String> = schema.enum_def(i_enum).members.keys().cloned().collect();
+
+    let mut s = Runner { sandbox: sandbox::Sandbox::new(), ast: AST::empty(), script, file, diags, failed: false };
+    s.ast = match s.sandbox.engine.compile(&script.text) {
+        Ok(ast) => ast,
+        Err(e) => {
+            let span = s.span_at(e.position());
+            s.diags.push(
+                Diagnostic::new(
+                    codes::SCRIPT_SYNTAX,
+                    format!("the scoring script does not parse: {}", lower(&e.err_type().to_string())),
+                )
+                .primary(file, span, "here")
+                .help("the script is written in rhai; see docs/scoring.md"),
+            );
+            return None;
+        }
+    };
+    for (name, sig) in [(c::FN_SCORE, "fn score(risk)"), (c::FN_LEVEL, "fn level(score)")] {
+        if !s.ast.iter_functions().any(|f| f.name == name && f.params.len() == 1) {
+            s.diags.push(
+                Diagnostic::new(codes::SCRIPT_MISSING_FN, format!("the scoring script has no `{sig}`"))
+                    .primary(file, Span::new(0, script.text.find('\n').unwrap_or(script.text.len())), "in this script")
+                    .help(format!("define `{sig} {{ ... }}`; docs/scoring.md describes what it receives and returns")),
+            );
+            s.failed = true;
+        }
+    }
+    if s.failed {
+        return None;
+    }
+
+    // Totality and monotony over every cell of the scales.
+    let mut matrix = Vec::new();
+    let mut grid = vec![vec![None; likelihoods.len()]; impacts.len()];
+    // Cells go from the lowest risk up; the first failure stops the check, since the same
+    // mistake would repeat in every cell after it.
+    'cells: for (ii, impact) in impacts.iter().enumerate() {
+        for (li, likelihood) in likelihoods.iter().enumerate() {
+            if s.failed {
+                break 'cells;
+            }
+            let risk = input::cell(likelihood, li, impact, ii);
+            let what = format!("the cell likelihood `{likelihood}` x impact `{impact}`");
+            let Some(score) = s.score(risk, &what, None) else { continue };
+            let Some(level) = s.level(score, &levels, &what, None) else { continue };
+            grid[ii][li] = Some(score);
+            matrix.push(Cell {
+                likelihood: likelihood.clone(),
+                impact: impact.clone(),
+                score,
+                level: levels[level].clone(),
+            });
+        }
+    }
+    if s.failed {
+        return None;
+    }
+    s.monotony(&grid, &likelihoods, &impacts);
+
+    let appetite = appetite(model, levels_enum);
+    let mut risks = Vec::new();
+    for &risk in model.items_of(risk_kind).to_vec().iter() {
+        let Some(scored) = score_risk(model, &mut s, risk, &levels, levels_enum, appetite) else { continue };
+        risks.push(scored);
+    }
+    Some(Scoring {
+        script: script.name.clone(),
+        levels,
+        appetite: appetite.map(|a| {
+            model.schema.enum_def(levels_enum).members.get_index(a as usize).map(|(m, _)| m.clone()).unwrap_or_default()
+        }),
+        likelihoods,
+        impacts,
+        matrix,
+        risks,
+    })
+}
+
+fn score_risk(
+    model: &mut Model,
+    s: &mut Runner,
+    risk: NodeId,
+    levels: &[String],
+    levels_enum: EnumId,
+    appetite: Option<u32>,
+) -> Option<Scored> {
+    let node = model.node(risk);
+    let (Some(l), Some(i)) = (enum_field(&node.fields, c::LIKELIHOOD), enum_field(&node.fields, c::IMPACT)) else {
+        return None;
+    };
+    let label = (node.file, node.header);
+    let name = model.display_name(risk);
+    let map = input::risk(model, risk, None);
+    let score = s.score(map, &format!("risk `{name}`"), Some(label))?;
+    let level = s.level(score, levels, &format!("risk `{name}`"), Some(label))?;
+    let _ = (l, i);
+    let mut residual = Vec::new();
+    let treatments: Vec<NodeId> = match node.fields.get(c::TREATMENT).map(|v| &v.kind) {
+        Some(ValueKind::List(items)) => items.iter().filter_map(block_of).collect(),
+        Some(ValueKind::Block(b)) => vec![*b],
+        _ => Vec::new(),
+    };
+    let mut effective = level;
+    let mut any_residual = false;
+    for t in treatments {
+        let Some(res) = model.node(t).fields.get(c::RESIDUAL).and_then(block_of) else { continue };
+        let rn = model.node(res);
+        if enum_field(&rn.fields, c::LIKELIHOOD).is_none() || enum_field(&rn.fields, c::IMPACT).is_none() {
+            continue;
+        }
+        let label = (rn.file, rn.header);
+        let map = input::risk(model, risk, Some(res));
+        let what = format!("the residual risk of `{name}`");
+        let Some(rscore) = s.score(map, &what, Some(label)) else { continue };
+        let Some(rlevel) = s.level(rscore, levels, &what, Some(label)) else { continue };
+        set(model, res, c::SCORE, ValueKind::Decimal(rscore));
+        set(model, res, c::LEVEL, ValueKind::Enum(levels_enum, rlevel as u32));
+        effective = if any_residual { effective.max(rlevel) } else { rlevel };
+        any_residual = true;
+        residual.push(ResidualScore { treatment: t, score: rscore, level: levels[rlevel].clone() });
+    }
+    let above = appetite.is_some_and(|a| effective as u32 > a);
+    set(model, risk, c::SCORE, ValueKind::Decimal(score));
+    set(model, risk, c::LEVEL, ValueKind::Enum(levels_enum, level as u32));
+    set(model, risk, c::ABOVE_APPETITE, ValueKind::Bool(above));
+    Some(Scored {
+        risk,
+        score,
+        level: levels[level].clone(),
+        residual,
+        effective_level: levels[effective].clone(),
+        above_appetite: above,
+    })
+}
+
+fn block_of(v: &Value) -> Option<NodeId> {
+    match v.kind {
+        ValueKind::Block(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn enum_field(fields: &indexmap::IndexMap<String, Value>, name: &str) -> Option<u32> {
+    match fields.get(name).map(|v| &v.kind) {
+        Some(ValueKind::Enum(_, i)) => Some(*i),
+        _ => None,
+    }
+}
+
+/// Writes a computed field, if the schema declares it (the schema decides what rules can read).
+fn set(model: &mut Model, node: NodeId, field: &str, kind: ValueKind) {
+    let k = model.node(node).kind;
+    if model.schema.kind(k).fields.get(field).is_some_and(|f| f.computed) {
+        let span = model.node(node).header;
+        model.nodes[node.0 as usize].fields.insert(field.to_string(), Value { kind, span });
+    }
+}
+
+/// The appetite: the spec's `risk_criteria`, else the stdlib's.
+fn appetite(model: &Model, levels_enum: EnumId) -> Option<u32> {
+    let kind = model.schema.kind_id(c::CRITERIA)?;
+    let mut found = None;
+    for &item in model.items_of(kind) {
+        let node = model.node(item);
+        if let Some(ValueKind::Enum(e, i)) = node.fields.get(c::APPETITE).map(|v| &v.kind) {
+            if *e == levels_enum && (found.is_none() || node.origin == crate::source::Origin::Spec) {
+                found = Some(*i);
+            }
+        }
+    }
+    found
+}
+
+struct Runner<'a> {
+    sandbox: sandbox::Sandbox,
+    ast: AST,
+    script: &'a SourceFile,
+    file: FileId,
+    diags: &'a mut Vec<Diagnostic>,
+    failed: bool,
+}
+
+impl Runner<'_> {
+    fn span_at(&self, pos: rhai::Position) -> Span {
+        let text = &self.script.text;
+        let (Some(line), col) = (pos.line(), pos.position().unwrap_or(1)) else { return Span::new(0, 0) };
+        let Some(&start) = self.script.line_starts().get(line - 1) else { return Span::new(text.len(), text.len()) };
+        let start = start as usize;
+        let line_text = &text[start..text[start..].find('\n').map_or(text.len(), |e| start + e)];
+        let at = line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
+        let len = line_text[at..].chars().next().map_or(0, |ch| ch.len_utf8());
+        Span::new(start + at, start + at + len)
+    }
+
+    fn fn_span(&self, name: &str) -> Span {
+        let needle = format!("fn {name}");
+        match self.script.text.find(&needle) {
+            Some(i) => Span::new(i, i + needle.len()),
+            None => Span::new(0, 0),
+        }
+    }
+
+    fn call(&mut self, name: &str, arg: Dynamic, what: &str, item: Option<(FileId, Span)>) -> Option<Dynamic> {
+        self.sandbox.start_call();
+        let mut scope = rhai::Scope::new();
+        match self.sandbox.engine.call_fn::<Dynamic>(&mut scope, &self.ast, name, (arg,)) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                self.report(*err, name, what, item);
+                None
+            }
+        }
+    }
+
+    fn report(&mut self, err: EvalAltResult, name: &str, what: &str, item: Option<(FileId, Span)>) {
+        self.failed = true;
+        let pos = err.position();
+        let span = if pos.is_none() { self.fn_span(name) } else { self.span_at(pos) };
+        let (code, message, help) = match &err {
+            EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => (
+                codes::SCRIPT_RUNAWAY,
+                format!("the scoring script was stopped while scoring {what}: it ran too long"),
+                format!(
+                    "a call may take at most {} operations and one second; look for a loop that never ends",
+                    sandbox::MAX_OPERATIONS
+                ),
+            ),
+            EvalAltResult::ErrorStackOverflow(_) => (
+                codes::SCRIPT_RUNAWAY,
+                format!("the scoring script was stopped while scoring {what}: its calls nest too deeply"),
+                "look for a function that calls itself without end".to_string(),
+            ),
+            other => (
+                codes::SCRIPT_RUNTIME,
+                format!("the scoring script failed on {what}: {}", lower(&root_cause(other))),
+                "docs/scoring.md lists what the script receives".to_string(),
+            ),
+        };
+        let mut d = Diagnostic::new(code, message).primary(self.file, span, "here").help(help);
+        if item.is_none() && code == codes::SCRIPT_RUNTIME {
+            d = d.note(
+                "the cells of the matrix are scored with only `likelihood` and `impact` (and their `_rank`) set; \
+                 guard other fields, for example `if risk.system != () { ... }`",
+            );
+        }
+        if let Some((file, header)) = item {
+            d = d.secondary(file, header, "while scoring this");
+        }
+        self.diags.push(d);
+    }
+
+    fn score(&mut self, risk: rhai::Map, what: &str, item: Option<(FileId, Span)>) -> Option<f64> {
+        let v = self.call(c::FN_SCORE, Dynamic::from_map(risk), what, item)?;
+        let n = v.as_float().ok().or_else(|| v.as_int().ok().map(|i| i as f64));
+        match n {
+            Some(n) if n.is_finite() => Some(n),
+            _ => {
+                self.failed = true;
+                self.diags.push(
+                    Diagnostic::new(
+                        codes::SCRIPT_RETURN,
+                        format!("`score` must return a number, but for {what} it returned {}", describe(&v)),
+                    )
+                    .primary(self.file, self.fn_span(c::FN_SCORE), "defined here")
+                    .help("return an integer or a decimal, such as `likelihood * impact`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn level(&mut self, score: f64, levels: &[String], what: &str, item: Option<(FileId, Span)>) -> Option<usize> {
+        let arg = if score.fract() == 0.0 && score.abs() < 1e15 {
+            Dynamic::from_int(score as i64)
+        } else {
+            Dynamic::from_float(score)
+        };
+        let v = self.call(c::FN_LEVEL, arg, what, item)?;
+        let text = v.clone().into_immutable_string().ok().map(|s| s.to_string());
+        if let Some(i) = text.as_ref().and_then(|t| levels.iter().position(|l| l == t)) {
+            return Some(i);
+        }
+        self.failed = true;
+        let got = match &text {
+            Some(t) => format!("`\"{t}\"`, which is not a declared level"),
+            None => describe(&v),
+        };
+        let list: Vec<String> = levels.iter().map(|l| format!("`\"{l}\"`")).collect();
+        self.diags.push(
+            Diagnostic::new(codes::SCRIPT_RETURN, format!("`level` returned {got} for {what} (score {score})"))
+                .primary(self.file, self.fn_span(c::FN_LEVEL), "defined here")
+                .help(format!("return one of {} for every score", crate::sema::schema::join_or(&list))),
+        );
+        None
+    }
+
+    /// A score that falls as likelihood or impact rises is almost always a mistake.
+    fn monotony(&mut self, grid: &[Vec<Option<f64>>], likelihoods: &[String], impacts: &[String]) {
+        for (ii, row) in grid.iter().enumerate() {
+            for (li, cell) in row.iter().enumerate() {
+                let Some(here) = cell else { continue };
+                let right = row.get(li + 1).copied().flatten();
+                let up = grid.get(ii + 1).and_then(|r| r[li]);
+                let problem = match (right, up) {
+                    (Some(r), _) if r < *here => Some(format!(
+                        "likelihood `{}` scores {r} but `{}` scores {here} (impact `{}`)",
+                        likelihoods[li + 1],
+                        likelihoods[li],
+                        impacts[ii]
+                    )),
+                    (_, Some(u)) if u < *here => Some(format!(
+                        "impact `{}` scores {u} but `{}` scores {here} (likelihood `{}`)",
+                        impacts[ii + 1],
+                        impacts[ii],
+                        likelihoods[li]
+                    )),
+                    _ => None,
+                };
+                if let Some(p) = problem {
+                    self.diags.push(
+                        Diagnostic::new(codes::SCRIPT_NOT_MONOTONE, "the score goes down as the risk goes up")
+                            .primary(self.file, self.fn_span(c::FN_SCORE), "defined here")
+                            .note(p)
+                            .help("a higher likelihood or impact should never give a lower score"),
+                    );
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn root_cause(e: &EvalAltResult) -> String {
+    match e {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => root_cause(inner),
+        other => {
+            let s = other.to_string();
+            s.split(" (line ").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+fn describe(v: &Dynamic) -> String {
+    if v.is_unit() {
+        "nothing".into()
+    } else if v.is_string() {
+        format!("the text `\"{v}\"`")
+    } else if v.is_bool() {
+        format!("the yes/no value `{v}`")
+    } else {
+        format!("a value of type `{}`", v.type_name())
+    }
+}
+
+fn lower(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect::<String>().trim_end_matches('.').to_string(),
+        None => String::new(),
+    }
+}
