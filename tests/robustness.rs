@@ -11,7 +11,7 @@ use std::path::Path;
 fn check_survives(name: &str, text: &str) {
     let mut db = stdlib_db();
     db.add(SourceFile::new(name.to_string(), text.to_string(), Origin::Spec));
-    let c = compile(db, Vec::new(), jiff::civil::date(2026, 11, 22));
+    let c = compile(db, Vec::new(), jiff::civil::date(2026, 11, 22), &aims::compile::BuiltinScripts);
     for d in &c.diagnostics {
         let label = d.primary_label().unwrap_or_else(|| panic!("{name}: `{}` has no place", d.message));
         let file = c.db.get(label.file);
