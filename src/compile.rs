@@ -11,7 +11,6 @@ use rayon::prelude::*;
 
 pub struct Compilation {
     pub db: SourceDb,
-    pub asts: Vec<Ast>,
     pub model: Model,
     pub rules: RuleSet,
     /// `None` when the rules were not run because the spec has errors.
@@ -76,30 +75,40 @@ pub fn compile(
     scripts: &dyn Scripts,
 ) -> Compilation {
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
-    let parsed: Vec<(Ast, Vec<Diagnostic>)> = ids
-        .par_iter()
-        .map(|id| {
-            let file = db.get(*id);
-            let (ast, mut diags) = syntax::parse(&file.text, *id);
-            if file.origin == Origin::Spec && ast.items.is_empty() && diags.is_empty() && file.text.trim().is_empty() {
-                diags.push(
-                    Diagnostic::new(codes::EMPTY_FILE, "this file is empty")
-                        .primary(*id, Span::new(0, 0), "nothing declared here")
-                        .help("declare at least one item, or remove the file from the spec"),
-                );
-            }
-            (ast, diags)
-        })
-        .collect();
+    // Parsing recurses as deep as the text nests (bounded by syntax::depth); large stacks keep
+    // every bounded input safe.
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("a thread pool can be built");
+    let parsed: Vec<(Ast, Vec<Diagnostic>)> = pool.install(|| {
+        ids.par_iter()
+            .map(|id| {
+                let file = db.get(*id);
+                let (ast, mut diags) = syntax::parse(&file.text, *id);
+                if file.origin == Origin::Spec
+                    && ast.items.is_empty()
+                    && diags.is_empty()
+                    && file.text.trim().is_empty()
+                {
+                    diags.push(
+                        Diagnostic::new(codes::EMPTY_FILE, "this file is empty")
+                            .primary(*id, Span::new(0, 0), "nothing declared here")
+                            .help("declare at least one item, or remove the file from the spec"),
+                    );
+                }
+                (ast, diags)
+            })
+            .collect()
+    });
     let mut diagnostics = early;
-    let mut asts = Vec::with_capacity(parsed.len());
-    for (ast, diags) in parsed {
+    let mut inputs = Vec::with_capacity(parsed.len());
+    for ((ast, diags), id) in parsed.into_iter().zip(&ids) {
         diagnostics.extend(diags);
-        asts.push(ast);
+        inputs.push((*id, db.get(*id).origin, ast));
     }
-    let inputs: Vec<(FileId, Origin, &Ast)> =
-        ids.iter().zip(&asts).map(|(id, ast)| (*id, db.get(*id).origin, ast)).collect();
-    let mut model = sema::analyze(&inputs, &mut diagnostics);
+    let mut model = sema::analyze(&mut inputs, &mut diagnostics);
+    // The trees are not kept: the Model holds what later stages need, and a formatter or an
+    // editor re-parses the one file it works on. Freeing many small nodes takes a while, so it
+    // happens on another thread, beside the single-threaded stages that follow.
+    std::thread::spawn(move || drop(inputs));
     let rules = rules::load(&model, &mut diagnostics);
     let has_errors = |d: &[Diagnostic]| d.iter().any(|d| d.severity == diagnostics::Severity::Error);
     let scoring = if has_errors(&diagnostics) { None } else { score(&mut db, &mut model, scripts, &mut diagnostics) };
@@ -110,7 +119,7 @@ pub fn compile(
         outcome
     });
     diagnostics::sort(&mut diagnostics);
-    Compilation { db, asts, model, rules, outcome, scoring, diagnostics }
+    Compilation { db, model, rules, outcome, scoring, diagnostics }
 }
 
 /// Loads the organisation's scoring script (or the default) and scores every risk.

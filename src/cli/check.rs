@@ -44,6 +44,8 @@ pub fn run(args: Args) -> u8 {
         compile(loaded.db, loaded.early, args.spec.today(), &load::DiskScripts { stdlib: args.spec.stdlib.clone() });
     report(&c, &args.spec);
     let failed = c.error_count() > 0 || (args.deny_warnings && c.warning_count() > 0);
+    // The process ends here; freeing a large model item by item would only cost time.
+    std::mem::forget(c);
     if failed {
         EXIT_FINDINGS
     } else {

@@ -12,8 +12,8 @@
 
 use crate::rules::{Outcome, RuleSet};
 use crate::sema::{Model, NodeId, ValueKind};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,7 +77,7 @@ pub struct GapReport {
 
 pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
     // Which rules cover each node referred to in `refs`.
-    let mut covering: HashMap<NodeId, Vec<&str>> = HashMap::new();
+    let mut covering: HashMap<NodeId, Vec<&str>> = HashMap::default();
     for rule in rules.rules.values() {
         for r in &rule.refs {
             let Some((std, clause)) = r.split_once(':') else { continue };
@@ -86,7 +86,7 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
             }
         }
     }
-    let mut children: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+    let mut children: HashMap<NodeId, Vec<NodeId>> = HashMap::default();
     for (i, n) in model.nodes.iter().enumerate() {
         if let Some(p) = n.parent {
             children.entry(p).or_default().push(NodeId(i as u32));

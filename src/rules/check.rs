@@ -126,10 +126,7 @@ impl<'m> Checker<'m> {
             ExprKind::Quantified { quantifier, binder, source, filter } => {
                 let (src, ty) = self.source(source, Some(&binder.text))?;
                 let slot = self.bind(&binder.text, ty);
-                let f = match filter {
-                    Some(f) => Some(self.condition(f)),
-                    None => None,
-                };
+                let f = filter.as_ref().map(|f| self.condition(f));
                 self.scope.truncate(slot);
                 let filter = match f {
                     Some(f) => Some(Box::new(f?)),
@@ -141,10 +138,7 @@ impl<'m> Checker<'m> {
             ExprKind::Count { binder, source, filter } => {
                 let (src, ty) = self.source(source, Some(&binder.text))?;
                 let slot = self.bind(&binder.text, ty);
-                let f = match filter {
-                    Some(f) => Some(self.condition(f)),
-                    None => None,
-                };
+                let f = filter.as_ref().map(|f| self.condition(f));
                 self.scope.truncate(slot);
                 let filter = match f {
                     Some(f) => Some(Box::new(f?)),
@@ -524,7 +518,7 @@ impl<'m> Checker<'m> {
                     None => ok = false,
                 },
                 Err(d) => {
-                    self.diags.push(d);
+                    self.diags.push(*d);
                     ok = false;
                 }
             }

@@ -16,7 +16,7 @@ use crate::source::Origin;
 use crate::syntax::ast;
 use indexmap::IndexMap;
 use ir::{Rule, Source};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Every rule of a run, stdlib rules first, by id.
 #[derive(Debug, Default)]
@@ -218,7 +218,7 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
             failed += 1;
             let eval::Val::Node(node) = item else { continue };
             let top = model.top_level(node).unwrap_or(node);
-            if waivers.get(&(rule.id.as_str(), top)).is_some() || waivers.get(&(rule.id.as_str(), node)).is_some() {
+            if waivers.contains_key(&(rule.id.as_str(), top)) || waivers.contains_key(&(rule.id.as_str(), node)) {
                 out.waived += 1;
                 continue;
             }
@@ -251,7 +251,7 @@ fn waivers<'m>(
     today: jiff::civil::Date,
     diags: &mut Vec<Diagnostic>,
 ) -> HashMap<(&'m str, NodeId), ()> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for w in &model.waivers {
         let node = model.node(w.node);
         if !set.rules.contains_key(&w.rule.text) {

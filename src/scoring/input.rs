@@ -45,10 +45,10 @@ fn fields(model: &Model, node: NodeId) -> Map {
         if let ValueKind::Enum(e, i) = v.kind {
             let member =
                 model.schema.enum_def(e).members.get_index(i as usize).map_or(String::new(), |(k, _)| k.clone());
-            m.insert(name.as_str().into(), Dynamic::from(member));
+            m.insert((&**name).into(), Dynamic::from(member));
             m.insert(format!("{name}_rank").into(), Dynamic::from_int(i as i64 + 1));
         } else if let Some(d) = plain(model, &v.kind) {
-            m.insert(name.as_str().into(), d);
+            m.insert((&**name).into(), d);
         }
     }
     m

@@ -17,6 +17,7 @@ use crate::sema::schema::{EnumId, Type};
 use crate::sema::{Model, NodeId, Value, ValueKind};
 use crate::source::{FileId, SourceFile, Span};
 use contract as c;
+use rayon::prelude::*;
 use rhai::{Dynamic, EvalAltResult, AST};
 use serde::Serialize;
 
@@ -78,12 +79,13 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     let likelihoods: Vec<String> = schema.enum_def(l_enum).members.keys().cloned().collect();
     let impacts: Vec<String> = schema.enum_def(i_enum).members.keys().cloned().collect();
 
-    let mut s = Runner { sandbox: sandbox::Sandbox::new(), ast: AST::empty(), script, file, diags, failed: false };
-    s.ast = match s.sandbox.engine.compile(&script.text) {
+    let sandbox = sandbox::Sandbox::new();
+    let ast = match sandbox.engine.compile(&script.text) {
         Ok(ast) => ast,
         Err(e) => {
+            let s = Runner { sandbox: &sandbox, ast: &AST::empty(), script, file, diags: Vec::new(), failed: false };
             let span = s.span_at(e.position());
-            s.diags.push(
+            diags.push(
                 Diagnostic::new(
                     codes::SCRIPT_SYNTAX,
                     format!("the scoring script does not parse: {}", lower(&e.err_type().to_string())),
@@ -94,6 +96,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             return None;
         }
     };
+    let mut s = Runner { sandbox: &sandbox, ast: &ast, script, file, diags: Vec::new(), failed: false };
     for (name, sig) in [(c::FN_SCORE, "fn score(risk)"), (c::FN_LEVEL, "fn level(score)")] {
         if !s.ast.iter_functions().any(|f| f.name == name && f.params.len() == 1) {
             s.diags.push(
@@ -105,6 +108,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
         }
     }
     if s.failed {
+        diags.append(&mut s.diags);
         return None;
     }
 
@@ -131,16 +135,29 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             });
         }
     }
+    s.monotony(&grid, &likelihoods, &impacts);
+    diags.append(&mut s.diags);
     if s.failed {
         return None;
     }
-    s.monotony(&grid, &likelihoods, &impacts);
 
+    // Risks are independent: score them in parallel, then write the results in order.
     let appetite = appetite(model, levels_enum);
+    let computed: Vec<(Option<Computed>, Vec<Diagnostic>)> = model
+        .items_of(risk_kind)
+        .par_iter()
+        .map(|&risk| {
+            let mut s = Runner { sandbox: &sandbox, ast: &ast, script, file, diags: Vec::new(), failed: false };
+            let c = compute(model, &mut s, risk, &levels);
+            (c, s.diags)
+        })
+        .collect();
     let mut risks = Vec::new();
-    for &risk in model.items_of(risk_kind).to_vec().iter() {
-        let Some(scored) = score_risk(model, &mut s, risk, &levels, levels_enum, appetite) else { continue };
-        risks.push(scored);
+    for (c, mut d) in computed {
+        diags.append(&mut d);
+        if let Some(c) = c {
+            risks.push(apply(model, c, &levels, levels_enum, appetite));
+        }
     }
     Some(Scoring {
         script: script.name.clone(),
@@ -155,32 +172,30 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     })
 }
 
-fn score_risk(
-    model: &mut Model,
-    s: &mut Runner,
+/// Scores of one risk, computed without touching the Model.
+struct Computed {
     risk: NodeId,
-    levels: &[String],
-    levels_enum: EnumId,
-    appetite: Option<u32>,
-) -> Option<Scored> {
+    score: f64,
+    level: usize,
+    /// (treatment, its residual block, score, level)
+    residual: Vec<(NodeId, NodeId, f64, usize)>,
+}
+
+fn compute(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Option<Computed> {
     let node = model.node(risk);
-    let (Some(l), Some(i)) = (enum_field(&node.fields, c::LIKELIHOOD), enum_field(&node.fields, c::IMPACT)) else {
-        return None;
-    };
+    enum_field(&node.fields, c::LIKELIHOOD)?;
+    enum_field(&node.fields, c::IMPACT)?;
     let label = (node.file, node.header);
     let name = model.display_name(risk);
     let map = input::risk(model, risk, None);
     let score = s.score(map, &format!("risk `{name}`"), Some(label))?;
     let level = s.level(score, levels, &format!("risk `{name}`"), Some(label))?;
-    let _ = (l, i);
-    let mut residual = Vec::new();
     let treatments: Vec<NodeId> = match node.fields.get(c::TREATMENT).map(|v| &v.kind) {
         Some(ValueKind::List(items)) => items.iter().filter_map(block_of).collect(),
         Some(ValueKind::Block(b)) => vec![*b],
         _ => Vec::new(),
     };
-    let mut effective = level;
-    let mut any_residual = false;
+    let mut residual = Vec::new();
     for t in treatments {
         let Some(res) = model.node(t).fields.get(c::RESIDUAL).and_then(block_of) else { continue };
         let rn = model.node(res);
@@ -192,24 +207,34 @@ fn score_risk(
         let what = format!("the residual risk of `{name}`");
         let Some(rscore) = s.score(map, &what, Some(label)) else { continue };
         let Some(rlevel) = s.level(rscore, levels, &what, Some(label)) else { continue };
-        set(model, res, c::SCORE, ValueKind::Decimal(rscore));
-        set(model, res, c::LEVEL, ValueKind::Enum(levels_enum, rlevel as u32));
-        effective = if any_residual { effective.max(rlevel) } else { rlevel };
-        any_residual = true;
-        residual.push(ResidualScore { treatment: t, score: rscore, level: levels[rlevel].clone() });
+        residual.push((t, res, rscore, rlevel));
     }
+    Some(Computed { risk, score, level, residual })
+}
+
+/// Writes one risk's scores into the Model as computed fields.
+fn apply(model: &mut Model, c: Computed, levels: &[String], levels_enum: EnumId, appetite: Option<u32>) -> Scored {
+    let mut residual = Vec::new();
+    for &(t, res, score, level) in &c.residual {
+        set(model, res, c::SCORE, ValueKind::Decimal(score));
+        set(model, res, c::LEVEL, ValueKind::Enum(levels_enum, level as u32));
+        residual.push(ResidualScore { treatment: t, score, level: levels[level].clone() });
+    }
+    // The appetite is compared with the highest residual level, or the inherent level when no
+    // treatment records a residual.
+    let effective = c.residual.iter().map(|r| r.3).max().unwrap_or(c.level);
     let above = appetite.is_some_and(|a| effective as u32 > a);
-    set(model, risk, c::SCORE, ValueKind::Decimal(score));
-    set(model, risk, c::LEVEL, ValueKind::Enum(levels_enum, level as u32));
-    set(model, risk, c::ABOVE_APPETITE, ValueKind::Bool(above));
-    Some(Scored {
-        risk,
-        score,
-        level: levels[level].clone(),
+    set(model, c.risk, c::SCORE, ValueKind::Decimal(c.score));
+    set(model, c.risk, c::LEVEL, ValueKind::Enum(levels_enum, c.level as u32));
+    set(model, c.risk, c::ABOVE_APPETITE, ValueKind::Bool(above));
+    Scored {
+        risk: c.risk,
+        score: c.score,
+        level: levels[c.level].clone(),
         residual,
         effective_level: levels[effective].clone(),
         above_appetite: above,
-    })
+    }
 }
 
 fn block_of(v: &Value) -> Option<NodeId> {
@@ -219,7 +244,7 @@ fn block_of(v: &Value) -> Option<NodeId> {
     }
 }
 
-fn enum_field(fields: &indexmap::IndexMap<String, Value>, name: &str) -> Option<u32> {
+fn enum_field(fields: &crate::sema::model::Fields, name: &str) -> Option<u32> {
     match fields.get(name).map(|v| &v.kind) {
         Some(ValueKind::Enum(_, i)) => Some(*i),
         _ => None,
@@ -229,9 +254,10 @@ fn enum_field(fields: &indexmap::IndexMap<String, Value>, name: &str) -> Option<
 /// Writes a computed field, if the schema declares it (the schema decides what rules can read).
 fn set(model: &mut Model, node: NodeId, field: &str, kind: ValueKind) {
     let k = model.node(node).kind;
-    if model.schema.kind(k).fields.get(field).is_some_and(|f| f.computed) {
+    if let Some(def) = model.schema.kind(k).fields.get(field).filter(|f| f.computed) {
+        let key = def.key.clone();
         let span = model.node(node).header;
-        model.nodes[node.0 as usize].fields.insert(field.to_string(), Value { kind, span });
+        model.nodes[node.0 as usize].fields.insert(key, Value { kind, span });
     }
 }
 
@@ -251,11 +277,11 @@ fn appetite(model: &Model, levels_enum: EnumId) -> Option<u32> {
 }
 
 struct Runner<'a> {
-    sandbox: sandbox::Sandbox,
-    ast: AST,
+    sandbox: &'a sandbox::Sandbox,
+    ast: &'a AST,
     script: &'a SourceFile,
     file: FileId,
-    diags: &'a mut Vec<Diagnostic>,
+    diags: Vec<Diagnostic>,
     failed: bool,
 }
 
@@ -282,7 +308,9 @@ impl Runner<'_> {
     fn call(&mut self, name: &str, arg: Dynamic, what: &str, item: Option<(FileId, Span)>) -> Option<Dynamic> {
         self.sandbox.start_call();
         let mut scope = rhai::Scope::new();
-        match self.sandbox.engine.call_fn::<Dynamic>(&mut scope, &self.ast, name, (arg,)) {
+        // Only the functions are used: top-level statements of the script are never run.
+        let options = rhai::CallFnOptions::new().eval_ast(false);
+        match self.sandbox.engine.call_fn_with_options::<Dynamic>(options, &mut scope, self.ast, name, (arg,)) {
             Ok(v) => Some(v),
             Err(err) => {
                 self.report(*err, name, what, item);

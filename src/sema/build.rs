@@ -2,12 +2,11 @@
 //! kind's schema, and converts values to their declared types. References are left pending
 //! here and resolved in [`super::resolve`], once every ID of every file is known.
 
-use super::model::{Model, Node, NodeId, Pending, Value, ValueKind};
+use super::model::{Fields, Model, Node, NodeId, Pending, Value, ValueKind};
 use super::schema::{join_or, KindId, Prim, Schema, Type};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::{FileId, Origin};
 use crate::syntax::ast::{self, Entry};
-use indexmap::IndexMap;
 use std::collections::hash_map::Entry as MapEntry;
 
 pub(crate) struct Builder<'a> {
@@ -18,14 +17,16 @@ pub(crate) struct Builder<'a> {
 impl<'a> Builder<'a> {
     pub fn new(schema: Schema, diags: &'a mut Vec<Diagnostic>) -> Self {
         let by_kind = vec![Vec::new(); schema.kinds.len()];
-        Builder { model: Model { schema, by_kind, ..Model::default() }, diags }
+        Builder { model: Model { schema: std::sync::Arc::new(schema), by_kind, ..Model::default() }, diags }
     }
 
-    pub fn file(&mut self, file: FileId, origin: Origin, ast: &ast::Ast) {
-        for item in &ast.items {
+    /// Takes the file's values out of its tree (texts are moved, not copied); the tree is not
+    /// used after this.
+    pub fn file(&mut self, file: FileId, origin: Origin, ast: &mut ast::Ast) {
+        for item in &mut ast.items {
             match item {
                 ast::Item::Block(b) => self.top_level(file, origin, b),
-                ast::Item::Rule(r) => self.model.rules.push((file, origin, r.clone())),
+                ast::Item::Rule(r) => self.model.rules.push((file, origin, (**r).clone())),
                 ast::Item::Waiver(w) => self.waiver(file, origin, w),
                 ast::Item::Kind(_) | ast::Item::Enum(_) => {}
             }
@@ -33,7 +34,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A waiver is checked like an item of the schema's `waiver` kind, without an ID of its own.
-    fn waiver(&mut self, file: FileId, origin: Origin, w: &ast::Waiver) {
+    fn waiver(&mut self, file: FileId, origin: Origin, w: &mut ast::Waiver) {
         let Some(kind) = self.model.schema.kind_id("waiver") else {
             self.diags.push(
                 Diagnostic::new(codes::UNKNOWN_KIND, "waivers are not available: the stdlib declares no `waiver` kind")
@@ -42,21 +43,21 @@ impl<'a> Builder<'a> {
             return;
         };
         let header = w.span.start as usize..w.target.span.end as usize;
-        let block = ast::Block {
+        let mut block = ast::Block {
             kind: ast::Name { text: "waiver".into(), span: crate::source::Span::new(header.start, header.start + 5) },
             id: None,
             title: None,
-            entries: w.entries.clone(),
+            entries: std::mem::take(&mut w.entries),
             span: w.span,
             open: w.target.span,
         };
-        let node = self.node(file, origin, kind, &block, None);
+        let node = self.node(file, origin, kind, &mut block, None);
         self.model.nodes[node.0 as usize].header = crate::source::Span::new(header.start, header.end);
         self.model.by_kind[kind].push(node);
         self.model.waivers.push(super::model::WaiverDecl { node, rule: w.rule.clone(), target: w.target.clone() });
     }
 
-    fn top_level(&mut self, file: FileId, origin: Origin, block: &ast::Block) {
+    fn top_level(&mut self, file: FileId, origin: Origin, block: &mut ast::Block) {
         let schema = &self.model.schema;
         let Some(kind) = schema.kind_id(&block.kind.text) else {
             let candidates = schema.kinds.values().filter(|k| !k.nested).map(|k| k.name.as_str());
@@ -90,7 +91,7 @@ impl<'a> Builder<'a> {
             );
             return;
         }
-        let Some(id) = &block.id else {
+        let Some(id) = block.id.clone() else {
             self.diags.push(
                 Diagnostic::new(codes::MISSING_ID, format!("this `{}` has no ID", block.kind.text))
                     .primary(file, block.kind.span, "an ID is needed here")
@@ -125,7 +126,7 @@ impl<'a> Builder<'a> {
         file: FileId,
         origin: Origin,
         kind: KindId,
-        block: &ast::Block,
+        block: &mut ast::Block,
         parent: Option<NodeId>,
     ) -> NodeId {
         let id = NodeId(self.model.nodes.len() as u32);
@@ -138,7 +139,7 @@ impl<'a> Builder<'a> {
             origin,
             span: block.span,
             header: block.header_span(),
-            fields: IndexMap::new(),
+            fields: Fields::default(),
         });
         if let (Some(local), Some(parent)) = (&block.id, parent) {
             let top = self.model.top_level(parent).expect("a parent has a top level");
@@ -153,14 +154,16 @@ impl<'a> Builder<'a> {
             }
         }
 
-        let mut fields: IndexMap<String, Value> = IndexMap::new();
-        let mut seen: IndexMap<&str, &ast::Name> = IndexMap::new();
-        for entry in &block.entries {
+        let mut fields = Fields::default();
+        // Fields given so far, with where: a block has a handful, so a list beats a map.
+        let mut seen: Vec<(std::sync::Arc<str>, crate::source::Span)> = Vec::new();
+        let schema = self.model.schema.clone();
+        let kind_def = schema.kind(kind);
+        for entry in block.entries.iter_mut() {
             let name = match entry {
-                Entry::Field(f) => &f.name,
-                Entry::Block(b) => &b.kind,
+                Entry::Field(f) => f.name.clone(),
+                Entry::Block(b) => b.kind.clone(),
             };
-            let kind_def = self.model.schema.kind(kind);
             let Some(def) = kind_def.fields.get(&name.text) else {
                 let help = did_you_mean(&name.text, kind_def.fields.keys().map(|k| k.as_str()))
                     .unwrap_or_else(|| format!("the fields of a `{}` are: {}", kind_def.name, field_list(kind_def)));
@@ -186,20 +189,22 @@ impl<'a> Builder<'a> {
                 );
                 continue;
             }
-            let (def_ty, many) = (def.ty.clone(), def.many);
+            let (def_ty, many, key) = (&def.ty, def.many, def.key.clone());
+            let first = seen.iter().find(|(k, _)| **k == *key).map(|(_, s)| *s);
             match entry {
                 Entry::Field(f) => {
-                    if let Some(first) = seen.insert(&name.text, name) {
+                    if let Some(first) = first {
                         self.diags.push(
                             Diagnostic::new(codes::DUPLICATE_FIELD, format!("`{}` is given twice", name.text))
                                 .primary(file, name.span, "given again here")
-                                .secondary(file, first.span, "first given here")
+                                .secondary(file, first, "first given here")
                                 .help("keep one of them; for several values use a list: `[a, b]`"),
                         );
                         continue;
                     }
+                    seen.push((key.clone(), name.span));
                     if let Type::Block(k) = def_ty {
-                        let block_kind = &self.model.schema.kind(k).name;
+                        let block_kind = &schema.kind(*k).name;
                         self.diags.push(
                             Diagnostic::new(
                                 codes::WRONG_TYPE,
@@ -210,8 +215,8 @@ impl<'a> Builder<'a> {
                         );
                         continue;
                     }
-                    if let Some(v) = self.value(file, &name.text, &def_ty, &f.value) {
-                        fields.insert(name.text.clone(), v);
+                    if let Some(v) = self.value(file, &name.text, def_ty, &mut f.value) {
+                        fields.insert(key, v);
                     }
                 }
                 Entry::Block(b) => {
@@ -223,42 +228,41 @@ impl<'a> Builder<'a> {
                         );
                         continue;
                     };
-                    let child = self.node(file, origin, child_kind, b, Some(id));
+                    let child = self.node(file, origin, *child_kind, b, Some(id));
                     let value = Value { kind: ValueKind::Block(child), span: b.span };
                     if many {
-                        match fields.get_mut(&name.text) {
+                        match fields.get_mut(&*key) {
                             Some(Value { kind: ValueKind::List(list), span }) => {
                                 *span = span.to(b.span);
                                 list.push(value);
                             }
                             _ => {
-                                fields.insert(
-                                    name.text.clone(),
-                                    Value { kind: ValueKind::List(vec![value]), span: b.span },
-                                );
+                                fields.insert(key, Value { kind: ValueKind::List(vec![value]), span: b.span });
                             }
                         }
-                    } else if let Some(first) = seen.insert(&name.text, name) {
+                    } else if let Some(first) = first {
                         self.diags.push(
                             Diagnostic::new(
                                 codes::REPEATED_BLOCK,
                                 format!("only one `{}` block is allowed here", name.text),
                             )
                             .primary(file, name.span, "second block")
-                            .secondary(file, first.span, "first block"),
+                            .secondary(file, first, "first block"),
                         );
                     } else {
-                        fields.insert(name.text.clone(), value);
+                        seen.push((key.clone(), name.span));
+                        fields.insert(key, value);
                     }
                 }
             }
         }
 
-        let kind_def = self.model.schema.kind(kind);
         let missing: Vec<&str> = kind_def
             .fields
             .values()
-            .filter(|f| f.required && !seen.contains_key(f.name.as_str()) && !fields.contains_key(&f.name))
+            .filter(|f| {
+                f.required && !seen.iter().any(|(k, _)| **k == *f.name) && !fields.contains_key(f.name.as_str())
+            })
             .map(|f| f.name.as_str())
             .collect();
         for name in missing {
@@ -282,12 +286,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Converts a written value to the field's type, or reports why it does not fit.
-    fn value(&mut self, file: FileId, field: &str, ty: &Type, v: &ast::Value) -> Option<Value> {
+    fn value(&mut self, file: FileId, field: &str, ty: &Type, v: &mut ast::Value) -> Option<Value> {
         use ast::ValueKind as W;
         let span = v.span;
-        let kind = match (ty, &v.kind) {
+        let kind = match (ty, &mut v.kind) {
             (_, W::Invalid) => return None,
-            (Type::Prim(Prim::Text), W::String(s) | W::Text(s)) => ValueKind::Text(s.clone()),
+            (Type::Prim(Prim::Text), W::String(s) | W::Text(s)) => ValueKind::Text(std::mem::take(s)),
             (Type::Prim(Prim::Int), W::Integer(n)) => ValueKind::Int(*n),
             (Type::Prim(Prim::Decimal), W::Decimal(n)) => ValueKind::Decimal(*n),
             (Type::Prim(Prim::Decimal), W::Integer(n)) => ValueKind::Decimal(*n as f64),
@@ -296,8 +300,12 @@ impl<'a> Builder<'a> {
             (Type::Prim(Prim::Duration), W::Duration(n, u)) => ValueKind::Duration(*n, *u),
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "yes" | "true") => ValueKind::Bool(true),
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "no" | "false") => ValueKind::Bool(false),
-            (Type::Prim(Prim::StdRef), W::StdRef { .. } | W::Dotted(_)) => pending(v, Vec::new(), field),
-            (Type::Ref(kinds), W::Word(_) | W::Dotted(_) | W::StdRef { .. }) => pending(v, kinds.clone(), field),
+            (Type::Prim(Prim::StdRef), w @ (W::StdRef { .. } | W::Dotted(_))) => {
+                pending(std::mem::replace(w, W::Invalid), Vec::new(), field)
+            }
+            (Type::Ref(kinds), w @ (W::Word(_) | W::Dotted(_) | W::StdRef { .. })) => {
+                pending(std::mem::replace(w, W::Invalid), kinds.clone(), field)
+            }
             (Type::Enum(e), W::Word(w)) => {
                 let def = self.model.schema.enum_def(*e);
                 match def.members.get_index_of(w.as_str()) {
@@ -343,8 +351,8 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn pending(v: &ast::Value, allowed: Vec<KindId>, field: &str) -> ValueKind {
-    ValueKind::Unresolved(Box::new(Pending { written: v.kind.clone(), allowed, field: field.to_string() }))
+fn pending(written: ast::ValueKind, allowed: Vec<KindId>, field: &str) -> ValueKind {
+    ValueKind::Unresolved(Box::new(Pending { written, allowed, field: field.to_string() }))
 }
 
 fn field_list(kind: &super::schema::KindDef) -> String {

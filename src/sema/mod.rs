@@ -14,11 +14,12 @@ use crate::source::{FileId, Origin};
 use crate::syntax::ast::Ast;
 
 /// Analyzes parsed files (stdlib files first, in a fixed order) into a Model.
-pub fn analyze(files: &[(FileId, Origin, &Ast)], diags: &mut Vec<Diagnostic>) -> Model {
-    let decls: Vec<(FileId, &Ast)> = files.iter().map(|(f, _, a)| (*f, *a)).collect();
+/// The trees are consumed: their texts move into the Model.
+pub fn analyze(files: &mut [(FileId, Origin, Ast)], diags: &mut Vec<Diagnostic>) -> Model {
+    let decls: Vec<(FileId, &Ast)> = files.iter().map(|(f, _, a)| (*f, a)).collect();
     let schema = schema::build(&decls, diags);
     let mut builder = build::Builder::new(schema, diags);
-    for (file, origin, ast) in files {
+    for (file, origin, ast) in files.iter_mut() {
         builder.file(*file, *origin, ast);
     }
     let mut model = builder.model;

@@ -5,7 +5,11 @@ use super::schema::{EnumId, KindId, Schema};
 use crate::source::{FileId, Origin, Span};
 use crate::syntax::ast::{self, DurationUnit};
 use indexmap::IndexMap;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+
+/// The fields of a node, in the order written. Keys are short field names hashed on every
+/// look-up in every rule, so a fast non-cryptographic hasher pays off.
+pub type Fields = IndexMap<std::sync::Arc<str>, Value, rustc_hash::FxBuildHasher>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeId(pub u32);
@@ -24,7 +28,7 @@ pub struct Node {
     pub span: Span,
     /// `kind ID "Title"`: where findings about the item point.
     pub header: Span,
-    pub fields: IndexMap<String, Value>,
+    pub fields: Fields,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,14 +81,15 @@ pub struct WaiverDecl {
 
 #[derive(Debug, Default)]
 pub struct Model {
-    pub schema: Schema,
+    /// Shared, so that stages can hold it while they change the nodes.
+    pub schema: std::sync::Arc<Schema>,
     pub nodes: Vec<Node>,
     /// Top-level items, in order.
     pub items: Vec<NodeId>,
     pub(crate) by_id: HashMap<String, NodeId>,
     pub(crate) by_kind: Vec<Vec<NodeId>>,
     /// Nested blocks with an ID, per top-level item: what `standard:clause` refers to.
-    pub(crate) anchors: HashMap<NodeId, IndexMap<String, NodeId>>,
+    pub(crate) anchors: HashMap<NodeId, IndexMap<String, NodeId, rustc_hash::FxBuildHasher>>,
     pub(crate) referrers: HashMap<NodeId, Vec<Referrer>>,
     /// Rules and waivers, as written; the rules stage checks and runs them.
     pub rules: Vec<(FileId, Origin, ast::RuleDecl)>,

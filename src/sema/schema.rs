@@ -78,6 +78,8 @@ pub enum Type {
 #[derive(Clone, Debug)]
 pub struct FieldDef {
     pub name: String,
+    /// The name, shared by every node that has the field.
+    pub key: std::sync::Arc<str>,
     pub ty: Type,
     pub required: bool,
     pub many: bool,
@@ -255,6 +257,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                 f.name.text.clone(),
                 FieldDef {
                     name: f.name.text.clone(),
+                    key: f.name.text.as_str().into(),
                     ty,
                     required: f.required,
                     many: f.many,

@@ -22,7 +22,7 @@ pub enum Item {
     Block(Block),
     Kind(KindDecl),
     Enum(EnumDecl),
-    Rule(RuleDecl),
+    Rule(Box<RuleDecl>),
     Waiver(Waiver),
 }
 

@@ -62,7 +62,7 @@ impl<'d> Cx<'d> {
             Rule::block => self.block(pair).map(Item::Block),
             Rule::kind_decl => Some(Item::Kind(self.kind_decl(pair))),
             Rule::enum_decl => Some(Item::Enum(self.enum_decl(pair))),
-            Rule::rule_decl => Some(Item::Rule(self.rule_decl(pair))),
+            Rule::rule_decl => Some(Item::Rule(Box::new(self.rule_decl(pair)))),
             Rule::waiver => Some(Item::Waiver(self.waiver(pair))),
             _ => None,
         }
@@ -82,7 +82,7 @@ impl<'d> Cx<'d> {
             match p.as_rule() {
                 Rule::kind => kind = Some(self.name(&p)),
                 Rule::block_id => id = Some(self.name(&p)),
-                Rule::title => title = kids(p).next().map(|s| self.string(s)),
+                Rule::string => title = Some(self.string(p)),
                 Rule::body => {
                     let body_span = self.span(&p);
                     open = Span::new(body_span.start as usize, body_span.start as usize + 1);
@@ -124,7 +124,7 @@ impl<'d> Cx<'d> {
         let s = pair.as_str();
         let kind = match pair.as_rule() {
             Rule::string => ValueKind::String(self.string(pair).value),
-            Rule::text => ValueKind::Text(dedent(kids(pair).next().map_or("", |p| p.as_str()))),
+            Rule::text => ValueKind::Text(dedent(&s[3..s.len() - 3])),
             Rule::integer => match s.parse::<i64>() {
                 Ok(n) => ValueKind::Integer(n),
                 Err(_) => {
@@ -137,8 +137,13 @@ impl<'d> Cx<'d> {
             Rule::percent => self.float(&s[..s.len() - 1], span).map_or(ValueKind::Invalid, ValueKind::Percent),
             Rule::date => self.date(s, span),
             Rule::duration => self.duration(pair, span),
-            Rule::word => ValueKind::Word(s.to_string()),
-            Rule::dotted => ValueKind::Dotted(s.to_string()),
+            Rule::name => match s.split_once(':') {
+                Some((standard, clause)) => {
+                    ValueKind::StdRef { standard: standard.to_string(), clause: clause.to_string() }
+                }
+                None if s.contains('.') => ValueKind::Dotted(s.to_string()),
+                None => ValueKind::Word(s.to_string()),
+            },
             Rule::stdref => {
                 let (standard, clause) = s.split_once(':').expect("a standard reference has a colon");
                 ValueKind::StdRef { standard: standard.to_string(), clause: clause.to_string() }
@@ -210,7 +215,8 @@ impl<'d> Cx<'d> {
 
     fn string(&mut self, pair: Pair<Rule>) -> Str {
         let span = self.span(&pair);
-        let raw = kids(pair).next().map_or("", |p| p.as_str());
+        let quoted = pair.as_str();
+        let raw = &quoted[1..quoted.len() - 1];
         let mut value = String::with_capacity(raw.len());
         let mut chars = raw.char_indices();
         while let Some((i, c)) = chars.next() {
@@ -255,7 +261,7 @@ impl<'d> Cx<'d> {
             match p.as_rule() {
                 Rule::kind_keyword => decl.nested = p.as_str() == "block",
                 Rule::decl_name => decl.name = self.name(&p),
-                Rule::title => decl.title = kids(p).next().map(|s| self.string(s)),
+                Rule::string => decl.title = Some(self.string(p)),
                 Rule::doc => decl.doc = self.doc(p),
                 Rule::field_decl => decl.fields.push(self.field_decl(p)),
                 _ => {}
@@ -269,7 +275,8 @@ impl<'d> Cx<'d> {
         Some(match p.as_rule() {
             Rule::text => {
                 let span = self.span(&p);
-                Str { value: dedent(kids(p).next().map_or("", |i| i.as_str())), span }
+                let s = p.as_str();
+                Str { value: dedent(&s[3..s.len() - 3]), span }
             }
             _ => self.string(p),
         })
@@ -322,7 +329,7 @@ impl<'d> Cx<'d> {
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::decl_name => decl.name = self.name(&p),
-                Rule::title => decl.title = kids(p).next().map(|s| self.string(s)),
+                Rule::string => decl.title = Some(self.string(p)),
                 Rule::doc => decl.doc = self.doc(p),
                 Rule::enum_member => {
                     let mut inner = kids(p);
@@ -343,7 +350,7 @@ impl<'d> Cx<'d> {
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::block_id => decl.id = self.name(&p),
-                Rule::title => decl.title = kids(p).next().map(|s| self.string(s)),
+                Rule::string => decl.title = Some(self.string(p)),
                 Rule::rule_field => decl.fields.push(self.field(p)),
                 Rule::rule_body => {
                     if decl.body.is_some() {

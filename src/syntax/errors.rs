@@ -41,13 +41,6 @@ pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: 
 
     let resume = next_top_level_line(text, at).unwrap_or(text.len());
 
-    if let ErrorVariant::CustomError { message } = &err.variant {
-        let d = Diagnostic::new(codes::TOO_DEEP, "this item is nested too deeply to read")
-            .primary(file, Span::new(at, at), "here")
-            .note(format!("the parser stopped: {message}"));
-        return (d, resume);
-    }
-
     let found = describe_found(text, at);
     let found_span = Span::new(at, at + found_len(text, at));
 
@@ -143,8 +136,7 @@ fn is_value_rule(r: Rule) -> bool {
             | Rule::decimal
             | Rule::integer
             | Rule::stdref
-            | Rule::dotted
-            | Rule::word
+            | Rule::name
             | Rule::list
     )
 }
@@ -165,7 +157,6 @@ fn expected_words(rules: &[Rule]) -> String {
             Rule::field_name => push("a field (`name: value`)"),
             Rule::kind => push("an item such as `system my_system { ... }`"),
             Rule::block_id => push("an ID"),
-            Rule::title => push("a title in quotes"),
             Rule::body => push("`{`"),
             Rule::close => push("`}`"),
             Rule::kind_decl | Rule::enum_decl | Rule::rule_decl | Rule::waiver | Rule::block => {

@@ -7,7 +7,8 @@
 pub mod ast;
 mod comments;
 mod convert;
+pub mod depth;
 mod errors;
 mod parser;
 
-pub use parser::{parse, parse_expr};
+pub use parser::{bare_pest_pass, parse, parse_expr};
