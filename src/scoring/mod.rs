@@ -321,9 +321,15 @@ impl Runner<'_> {
 
     fn report(&mut self, err: EvalAltResult, name: &str, what: &str, item: Option<(FileId, Span)>) {
         self.failed = true;
-        let pos = err.position();
+        // The innermost error says where in the script it happened; the outer ones only where
+        // a function was called.
+        let mut inner = &err;
+        while let EvalAltResult::ErrorInFunctionCall(_, _, e, _) = inner {
+            inner = e;
+        }
+        let pos = inner.position();
         let span = if pos.is_none() { self.fn_span(name) } else { self.span_at(pos) };
-        let (code, message, help) = match &err {
+        let (code, message, help) = match inner {
             EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => (
                 codes::SCRIPT_RUNAWAY,
                 format!("the scoring script was stopped while scoring {what}: it ran too long"),
@@ -343,7 +349,12 @@ impl Runner<'_> {
                 "docs/scoring.md lists what the script receives".to_string(),
             ),
         };
-        let mut d = Diagnostic::new(code, message).primary(self.file, span, "here").help(help);
+        // rhai does not say where a stopped script was; the function that was called is the place.
+        let label = if pos.is_none() { "stopped while running this function" } else { "here" };
+        let mut d = Diagnostic::new(code, message).primary(self.file, span, label).help(help);
+        if code == codes::SCRIPT_RUNTIME && d.message.contains("()") {
+            d = d.note("`()` is how rhai shows a missing value: a field that is not set reads as `()`");
+        }
         if item.is_none() && code == codes::SCRIPT_RUNTIME {
             d = d.note(
                 "the cells of the matrix are scored with only `likelihood` and `impact` (and their `_rank`) set; \

@@ -77,10 +77,13 @@ pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: 
 
     // `owner:` followed by nothing usable.
     let wants_value = expected.iter().any(|r| is_value_rule(*r));
-    if wants_value {
+    if wants_value && !text[at..].starts_with('\'') {
         if let Some(field) = field_before(text, at) {
-            let d = Diagnostic::new(codes::MISSING_VALUE, format!("expected a value after `{field}:`, found {found}"))
-                .primary(file, found_span, "expected a value here")
+            // Point at the field, not at whatever follows on a later line.
+            let colon = text[..at].trim_end().len() - 1;
+            let field_span = Span::new(colon + 1 - field.len() - 1, colon + 1);
+            let d = Diagnostic::new(codes::MISSING_VALUE, format!("`{field}:` has no value"))
+                .primary(file, field_span, format!("expected a value after this, found {found}"))
                 .help(
                     "a value is a name (`priya`), a text (`\"...\"`), a number, a date (`2026-03-10`), \
                      a duration (`90 days`) or a list (`[a, b]`)",

@@ -112,9 +112,14 @@ pub(crate) fn skip_trivia(text: &str, mut pos: usize) -> usize {
 /// Parses one expression that sits at byte `base` of `file` (a `{...}` in a rule message).
 pub fn parse_expr(text: &str, file: FileId, base: usize) -> Result<super::ast::Expr, Box<Diagnostic>> {
     let fail = |at: usize| {
-        Box::new(Diagnostic::new(crate::diagnostics::codes::SYNTAX, format!("`{{{text}}}` is not an expression aims can show"))
+        Box::new(
+            Diagnostic::new(
+                crate::diagnostics::codes::SYNTAX,
+                format!("`{{{text}}}` is not an expression aims can show"),
+            )
             .primary(file, crate::source::Span::new(base + at, base + text.len()), "cannot read this")
-            .help("inside `{...}` write a name or a field, such as `{r}` or `{r.owner}`"))
+            .help("inside `{...}` write a name or a field, such as `{r}` or `{r.owner}`"),
+        )
     };
     if super::depth::too_deep(text).is_some() {
         return Err(fail(0));
