@@ -13,6 +13,9 @@ pub struct Args {
     /// Exit with 1 when there are warnings, not only errors
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Report the findings of this rule only (repeatable); the language's own errors are always reported
+    #[arg(long, value_name = "RULE")]
+    pub only: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -40,8 +43,18 @@ pub fn run(args: Args) -> u8 {
         Ok(l) => l,
         Err(e) => return fail(&e.0),
     };
-    let c =
+    let mut c =
         compile(loaded.db, loaded.early, args.spec.today(), &load::DiskScripts { stdlib: args.spec.stdlib.clone() });
+    if !args.only.is_empty() {
+        if let Some(unknown) = args.only.iter().find(|r| !c.rules.rules.contains_key(*r)) {
+            let hint = crate::diagnostics::did_you_mean(unknown, c.rules.rules.keys().map(|k| k.as_str()))
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            return fail(&format!("there is no rule `{unknown}`{hint}; `aims rules` lists them"));
+        }
+        let rules = &c.rules.rules;
+        c.diagnostics.retain(|d| !rules.contains_key(&d.code) || args.only.contains(&d.code));
+    }
     report(&c, &args.spec);
     let failed = c.error_count() > 0 || (args.deny_warnings && c.warning_count() > 0);
     // The process ends here; freeing a large model item by item would only cost time.

@@ -1,0 +1,76 @@
+//! The rule catalogue: every rule has documentation, clause references, and a passing and a
+//! failing fixture under tests/fixtures/rules/<rule-id>/ (see tests/fixtures/README.md).
+
+mod common;
+
+use common::aims;
+use std::path::Path;
+
+const AS_OF: &str = "--as-of=2026-11-22";
+
+fn rules() -> Vec<serde_json::Value> {
+    let run = aims(Path::new(env!("CARGO_MANIFEST_DIR")), &["rules", "--format=json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap().as_array().unwrap().clone()
+}
+
+#[test]
+fn every_rule_is_documented_and_referenced() {
+    let rules = rules();
+    assert!(rules.len() >= 40, "the stdlib has {} rules", rules.len());
+    for r in &rules {
+        let id = r["id"].as_str().unwrap();
+        let doc = r["doc"].as_str().unwrap();
+        assert!(!r["refs"].as_array().unwrap().is_empty(), "{id} cites no clause");
+        assert!(!r["title"].as_str().unwrap().is_empty(), "{id} has no title");
+        for section in ["What it checks", "Why it matters", "Example", "How to fix"] {
+            assert!(doc.contains(section), "{id}: its doc has no `{section}` section");
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_a_passing_and_a_failing_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut missing = Vec::new();
+    for r in rules() {
+        let id = r["id"].as_str().unwrap();
+        let dir = root.join(id);
+        let has = |prefix: &str| {
+            std::fs::read_dir(&dir)
+                .map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with(prefix)))
+                .unwrap_or(false)
+        };
+        if !has("pass") || !has("fail") {
+            missing.push(id.to_string());
+        }
+    }
+    assert!(missing.is_empty(), "rules without a pass and a fail fixture: {missing:?}");
+}
+
+#[test]
+fn rule_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    insta::glob!("fixtures/rules/*/*.aims", |path| {
+        let rule = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let rel = format!("{rule}/{name}");
+        let human = aims(&root, &["check", AS_OF, "--color=never", "--only", rule, &rel]);
+        insta::assert_snapshot!(human.transcript());
+
+        let json = aims(&root, &["check", AS_OF, "--format=json", "--only", rule, &rel]);
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_else(|_| panic!("{rel}: {}", json.transcript()));
+        let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert!(
+            !codes.iter().any(|c| c.starts_with('E') && c[1..].chars().all(|ch| ch.is_ascii_digit())),
+            "{rel}: a rule fixture must be a valid spec, got {codes:?}"
+        );
+        assert!(v["summary"]["rules_run"].as_bool().unwrap(), "{rel}: the rules did not run");
+        let findings = codes.iter().filter(|c| **c == rule).count();
+        if name.starts_with("fail") {
+            assert!(findings > 0, "{rel}: expected a `{rule}` finding");
+        } else {
+            assert_eq!(findings, 0, "{rel}: expected no `{rule}` finding");
+        }
+    });
+}
