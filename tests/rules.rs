@@ -59,8 +59,10 @@ fn rule_fixtures() {
         insta::assert_snapshot!(human.transcript());
 
         let json = aims(&root, &["check", AS_OF, "--format=json", "--only", rule, &rel]);
-        let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_else(|_| panic!("{rel}: {}", json.transcript()));
-        let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        let v: serde_json::Value =
+            serde_json::from_str(&json.stdout).unwrap_or_else(|_| panic!("{rel}: {}", json.transcript()));
+        let codes: Vec<&str> =
+            v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
         assert!(
             !codes.iter().any(|c| c.starts_with('E') && c[1..].chars().all(|ch| ch.is_ascii_digit())),
             "{rel}: a rule fixture must be a valid spec, got {codes:?}"

@@ -30,8 +30,16 @@ impl<'m> Checker<'m> {
     }
 
     pub fn body(&mut self, b: &ast::RuleBody) -> Option<Body> {
-        let (source, ty) = self.source(&b.collection, None)?;
-        let slot = self.bind(&b.binder.text, ty);
+        let (source, slot) = match (&b.binder, &b.collection) {
+            (Some(binder), Some(collection)) => {
+                let (source, ty) = self.source(collection, None)?;
+                (source, self.bind(&binder.text, ty))
+            }
+            _ => {
+                self.slots = self.slots.max(1);
+                (Source::Once, 0)
+            }
+        };
         let filter = match &b.filter {
             Some(f) => Some(self.condition(f)?),
             None => None,
@@ -582,7 +590,7 @@ pub(crate) fn uses_slot(e: &Ex, slot: usize) -> bool {
         Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } => {
             filter.as_ref().is_some_and(|f| uses_slot(f, slot))
                 || match source {
-                    Source::Kind(_) => false,
+                    Source::Kind(_) | Source::Once => false,
                     Source::Referrers { target, .. } => uses_slot(target, slot),
                     Source::Expr(e) => uses_slot(e, slot),
                 }

@@ -100,6 +100,7 @@ impl Env<'_> {
             Source::Kind(k) => {
                 self.nodes_of_kind.get(*k).map_or(Vec::new(), |v| v.iter().map(|n| Val::Node(*n)).collect())
             }
+            Source::Once => vec![Val::Absent],
             Source::Referrers { kind, field, target } => {
                 let Val::Node(t) = self.eval(target) else { return Vec::new() };
                 let mut out: Vec<Val> = Vec::new();

@@ -78,6 +78,8 @@ pub enum Source {
     Referrers { kind: KindId, field: String, target: Box<Ex> },
     /// Any list-valued expression.
     Expr(Box<Ex>),
+    /// Once, for the spec as a whole (a rule without `for`).
+    Once,
 }
 
 /// A piece of a message: literal text or an interpolated expression.

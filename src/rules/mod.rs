@@ -216,7 +216,23 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
                 continue;
             }
             failed += 1;
-            let eval::Val::Node(node) = item else { continue };
+            let eval::Val::Node(node) = item else {
+                // A rule about the spec as a whole points at the start of the spec's first file.
+                if let Some(&file) = model.spec_files.first() {
+                    let message = env.render(&body.message);
+                    let help = body.help.as_ref().map(|h| env.render(h));
+                    let mut d = Diagnostic::with_code(rule.id.clone(), rule.severity, message)
+                        .primary(
+                            file,
+                            crate::source::Span::new(0, 0),
+                            format!("in this spec: {}", lowercase_first(&rule.title)),
+                        )
+                        .help_opt(help);
+                    d.refs = rule.refs.clone();
+                    out.findings.push(d);
+                }
+                continue;
+            };
             let top = model.top_level(node).unwrap_or(node);
             if waivers.contains_key(&(rule.id.as_str(), top)) || waivers.contains_key(&(rule.id.as_str(), node)) {
                 out.waived += 1;
@@ -288,6 +304,6 @@ fn waivers<'m>(
 pub fn ranges_over<'m>(model: &'m Model, rule: &Rule) -> Option<&'m str> {
     match rule.body.as_ref()?.source {
         Source::Kind(k) | Source::Referrers { kind: k, .. } => Some(&model.schema.kind(k).name),
-        Source::Expr(_) => None,
+        Source::Expr(_) | Source::Once => None,
     }
 }

@@ -23,6 +23,7 @@ pub fn analyze(files: &mut [(FileId, Origin, Ast)], diags: &mut Vec<Diagnostic>)
         builder.file(*file, *origin, ast);
     }
     let mut model = builder.model;
+    model.spec_files = files.iter().filter(|(_, o, _)| *o == Origin::Spec).map(|(f, _, _)| *f).collect();
     resolve::resolve(&mut model, diags);
     model
 }

@@ -94,6 +94,8 @@ pub struct Model {
     /// Rules and waivers, as written; the rules stage checks and runs them.
     pub rules: Vec<(FileId, Origin, ast::RuleDecl)>,
     pub waivers: Vec<WaiverDecl>,
+    /// The files of the spec (not the stdlib), in order.
+    pub spec_files: Vec<FileId>,
 }
 
 impl Model {

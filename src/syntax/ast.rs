@@ -215,8 +215,9 @@ pub struct RuleDecl {
 
 #[derive(Clone, Debug)]
 pub struct RuleBody {
-    pub binder: Name,
-    pub collection: Path,
+    /// `for NAME in KIND`; `None` for a rule about the spec as a whole.
+    pub binder: Option<Name>,
+    pub collection: Option<Path>,
     pub filter: Option<Expr>,
     pub require: Expr,
     pub message: Str,

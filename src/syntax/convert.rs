@@ -393,15 +393,7 @@ impl<'d> Cx<'d> {
                 _ => {}
             }
         }
-        Some(RuleBody {
-            binder: binder?,
-            collection: collection?,
-            filter,
-            require: require?,
-            message: message?,
-            help,
-            span,
-        })
+        Some(RuleBody { binder, collection, filter, require: require?, message: message?, help, span })
     }
 
     fn path(&mut self, pair: Pair<Rule>) -> Path {
