@@ -336,6 +336,34 @@ impl<'m> Checker<'m> {
                 let (a, b) = (Box::new(a?), Box::new(b?));
                 Some((if op == BinOp::And { Ex::And(a, b) } else { Ex::Or(a, b) }, Ty::Bool))
             }
+            BinOp::Is => {
+                let (le, lt) = self.expr(l)?;
+                let kind = match &r.kind {
+                    ExprKind::Path(p) if p.fields.is_empty() => self.model.schema.kind_id(&p.head.text),
+                    _ => None,
+                };
+                let Some(kind) = kind else {
+                    let word = match &r.kind {
+                        ExprKind::Path(p) => p.head.text.clone(),
+                        _ => String::new(),
+                    };
+                    let help = did_you_mean(&word, self.model.schema.kinds.keys().map(|k| k.as_str()));
+                    self.err(
+                        codes::RULE_UNKNOWN_NAME,
+                        r.span,
+                        "`is` needs the name of a kind on its right".into(),
+                        "not a kind",
+                    )
+                    .help = help;
+                    return None;
+                };
+                if !matches!(lt, Ty::Node(_)) {
+                    let what = self.describe(&lt);
+                    self.err(codes::RULE_TYPE, l.span, format!("only items have a kind, not {what}"), "not an item");
+                    return None;
+                }
+                Some((Ex::IsKind(Box::new(le), kind), Ty::Bool))
+            }
             BinOp::In | BinOp::NotIn => {
                 let (le, lt) = self.expr(l)?;
                 let (re, rt) = self.expr(r)?;
@@ -582,7 +610,7 @@ pub(crate) fn uses_slot(e: &Ex, slot: usize) -> bool {
     match e {
         Ex::Var(s) => *s == slot,
         Ex::Lit(_) | Ex::Today => false,
-        Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) => uses_slot(b, slot),
+        Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) => uses_slot(b, slot),
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b) => {
             uses_slot(a, slot) || uses_slot(b, slot)
         }

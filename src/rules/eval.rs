@@ -54,6 +54,7 @@ impl Env<'_> {
                     other => compare(BinOp::Eq, &e, &other),
                 })
             }
+            Ex::IsKind(e, kind) => Val::Bool(matches!(self.eval(e), Val::Node(n) if self.model.node(n).kind == *kind)),
             Ex::Arith(op, a, b) => {
                 let (a, b) = (self.eval(a), self.eval(b));
                 arith(*op, a, b)

@@ -51,6 +51,8 @@ pub enum Ex {
     Or(Box<Ex>, Box<Ex>),
     Compare(BinOp, Box<Ex>, Box<Ex>),
     In(Box<Ex>, Box<Ex>),
+    /// Whether a node is of one of these kinds.
+    IsKind(Box<Ex>, usize),
     Arith(BinOp, Box<Ex>, Box<Ex>),
     List(Vec<Ex>),
     /// Whether a value is there: a present field, a non-empty list, `yes`.

@@ -12,6 +12,18 @@ const SUGGESTION_BUDGET: usize = 200;
 
 pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
     let mut budget = SUGGESTION_BUDGET;
+    // Nested blocks by the ID they have inside their item, for references that allow a nested
+    // kind (`controls: [A.7.4]` finds the catalogue's control A.7.4 when the spec has no
+    // `control A.7.4` of its own).
+    let mut nested: rustc_hash::FxHashMap<String, Vec<NodeId>> = rustc_hash::FxHashMap::default();
+    let mut tops: Vec<&NodeId> = model.anchors.keys().collect();
+    tops.sort();
+    for top in tops {
+        for (local, node) in &model.anchors[top] {
+            nested.entry(local.clone()).or_default().push(*node);
+        }
+    }
+    let nested = Nested(nested);
     for i in 0..model.nodes.len() {
         let id = NodeId(i as u32);
         if !model.nodes[i].fields.values().any(has_pending) {
@@ -20,7 +32,7 @@ pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
         let file = model.nodes[i].file;
         let mut fields = std::mem::take(&mut model.nodes[i].fields);
         for (name, value) in fields.iter_mut() {
-            resolve_value(model, id, name, file, value, diags, &mut budget);
+            resolve_value(model, &nested, id, name, file, value, diags, &mut budget);
         }
         model.nodes[i].fields = fields;
     }
@@ -34,8 +46,12 @@ fn has_pending(v: &Value) -> bool {
     }
 }
 
+struct Nested(rustc_hash::FxHashMap<String, Vec<NodeId>>);
+
+#[allow(clippy::too_many_arguments)]
 fn resolve_value(
     model: &mut Model,
+    nested: &Nested,
     from: NodeId,
     field: &str,
     file: FileId,
@@ -45,11 +61,11 @@ fn resolve_value(
 ) {
     match &mut value.kind {
         ValueKind::List(items) => {
-            items.iter_mut().for_each(|v| resolve_value(model, from, field, file, v, diags, budget));
+            items.iter_mut().for_each(|v| resolve_value(model, nested, from, field, file, v, diags, budget));
             items.retain(|v| !matches!(v.kind, ValueKind::Unresolved(_)));
         }
         ValueKind::Unresolved(p) => {
-            if let Some(target) = lookup(model, p, file, value.span, diags, budget) {
+            if let Some(target) = lookup(model, nested, p, file, value.span, diags, budget) {
                 model.referrers.entry(target).or_default().push(Referrer { from, field: field.to_string() });
                 value.kind = ValueKind::Ref(target);
             }
@@ -60,6 +76,7 @@ fn resolve_value(
 
 fn lookup(
     model: &Model,
+    nested: &Nested,
     p: &Pending,
     file: FileId,
     span: crate::source::Span,
@@ -101,7 +118,32 @@ fn lookup(
             anchor
         }
         ast::ValueKind::Word(name) | ast::ValueKind::Dotted(name) => {
-            let Some(found) = model.lookup(name) else {
+            let in_nested = || {
+                let candidates: Vec<NodeId> = nested
+                    .0
+                    .get(name.as_str())
+                    .map(|v| v.iter().copied().filter(|n| p.allowed.contains(&model.node(*n).kind)).collect())
+                    .unwrap_or_default();
+                candidates
+            };
+            let found = match model.lookup(name) {
+                Some(f) => Some(f),
+                None if p.allowed.iter().any(|k| schema.kind(*k).nested) => match in_nested().as_slice() {
+                    [one] => Some(*one),
+                    [] => None,
+                    many => {
+                        let names: Vec<String> = many.iter().map(|n| format!("`{}`", model.display_name(*n))).collect();
+                        diags.push(
+                            Diagnostic::new(codes::UNKNOWN_REFERENCE, format!("`{name}` could mean several things"))
+                                .primary(file, span, "ambiguous")
+                                .help(format!("write one of {} in full", crate::sema::schema::join_or(&names))),
+                        );
+                        return None;
+                    }
+                },
+                None => None,
+            };
+            let Some(found) = found else {
                 if p.allowed.is_empty() {
                     // A field of type `stdref` written without its standard: find where it lives.
                     let owners: Vec<String> = model

@@ -301,21 +301,12 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, file: FileId, diags: &mut Vec<Di
                 diags.push(unknown_type(schema, file, name));
                 return None;
             }
+            // Several kinds make a reference. A nested kind among them (`control | annex_control`)
+            // is referred to by the ID it has inside its item: `A.7.4`, or `iso42001:A.7.4`.
             let mut kinds = Vec::new();
             for name in names {
                 match schema.kinds.get_index_of(&name.text) {
-                    Some(k) if !schema.kinds[k].nested => kinds.push(k),
-                    Some(_) => diags.push(
-                        Diagnostic::new(
-                            codes::BAD_SCHEMA,
-                            format!("`{}` is a nested block and cannot be referred to", name.text),
-                        )
-                        .primary(
-                            file,
-                            name.span,
-                            "only top-level kinds can be combined with `|`",
-                        ),
-                    ),
+                    Some(k) => kinds.push(k),
                     None => diags.push(unknown_type(schema, file, name)),
                 }
             }

@@ -250,6 +250,8 @@ pub enum BinOp {
     Ge,
     In,
     NotIn,
+    /// `x is KIND`: whether an item is of a kind.
+    Is,
     Add,
     Sub,
 }
@@ -267,6 +269,7 @@ impl BinOp {
             BinOp::Ge => ">=",
             BinOp::In => "in",
             BinOp::NotIn => "not in",
+            BinOp::Is => "is",
             BinOp::Add => "+",
             BinOp::Sub => "-",
         }

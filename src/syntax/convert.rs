@@ -433,6 +433,7 @@ impl<'d> Cx<'d> {
                         ">" => BinOp::Gt,
                         ">=" => BinOp::Ge,
                         "in" => BinOp::In,
+                        "is" => BinOp::Is,
                         "+" => BinOp::Add,
                         "-" => BinOp::Sub,
                         _ => BinOp::NotIn,
@@ -514,6 +515,7 @@ fn kids(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
                 | Rule::kw_rule
                 | Rule::kw_for
                 | Rule::kw_in
+                | Rule::kw_is
                 | Rule::kw_where
                 | Rule::kw_require
                 | Rule::kw_message

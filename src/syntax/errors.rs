@@ -198,6 +198,7 @@ fn expected_words(rules: &[Rule]) -> String {
             Rule::EOI => push("the end of the file"),
             Rule::kw_for => push("`for`"),
             Rule::kw_in => push("`in`"),
+            Rule::kw_is => push("`is`"),
             Rule::kw_where => push("`where`"),
             Rule::kw_require => push("`require`"),
             Rule::kw_message => push("`message`"),
