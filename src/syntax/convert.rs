@@ -1,5 +1,6 @@
 //! pest pairs to the syntax tree. Values that parse but make no sense (an impossible date, a
-//! number too large) are reported here and kept in the tree as `Invalid`.
+//! number too large) are reported here and kept in the tree as `Invalid`. Nesting depth is
+//! bounded before parsing (see `depth.rs`), so the recursion here is bounded too.
 
 use super::ast::*;
 use super::parser::Rule;
@@ -7,22 +8,16 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
 
-/// Deeper than this is refused: no real governance spec nests blocks or lists so far, and the
-/// later stages recurse over the tree.
-const MAX_DEPTH: usize = 64;
-
 pub(crate) struct Cx<'d> {
     file: FileId,
     /// Byte offset of the parsed slice in the file (non-zero when resuming after an error).
     base: usize,
     diags: &'d mut Vec<Diagnostic>,
-    depth: usize,
-    too_deep_reported: bool,
 }
 
 impl<'d> Cx<'d> {
     pub(crate) fn new(file: FileId, base: usize, diags: &'d mut Vec<Diagnostic>) -> Self {
-        Cx { file, base, diags, depth: 0, too_deep_reported: false }
+        Cx { file, base, diags }
     }
 
     fn span(&self, pair: &Pair<Rule>) -> Span {
@@ -39,24 +34,6 @@ impl<'d> Cx<'d> {
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn enter(&mut self, span: Span) -> bool {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            if !self.too_deep_reported {
-                self.too_deep_reported = true;
-                self.error(
-                    codes::TOO_DEEP,
-                    span,
-                    format!("blocks or lists are nested more than {MAX_DEPTH} levels deep"),
-                    "nested too deeply",
-                );
-            }
-            self.depth -= 1;
-            return false;
-        }
-        true
-    }
-
     pub(crate) fn item(&mut self, pair: Pair<Rule>) -> Option<Item> {
         match pair.as_rule() {
             Rule::block => self.block(pair).map(Item::Block),
@@ -70,9 +47,6 @@ impl<'d> Cx<'d> {
 
     fn block(&mut self, pair: Pair<Rule>) -> Option<Block> {
         let span = self.span(&pair);
-        if !self.enter(span) {
-            return None;
-        }
         let mut kind = None;
         let mut id = None;
         let mut title = None;
@@ -91,7 +65,6 @@ impl<'d> Cx<'d> {
                 _ => {}
             }
         }
-        self.depth -= 1;
         Some(Block { kind: kind?, id, title, entries, span, open })
     }
 
@@ -149,12 +122,7 @@ impl<'d> Cx<'d> {
                 ValueKind::StdRef { standard: standard.to_string(), clause: clause.to_string() }
             }
             Rule::list => {
-                if !self.enter(span) {
-                    return Value { kind: ValueKind::Invalid, span };
-                }
-                let items = kids(pair).map(|p| self.value(p)).collect();
-                self.depth -= 1;
-                ValueKind::List(items)
+                ValueKind::List(kids(pair).map(|p| self.value(p)).collect())
             }
             _ => ValueKind::Invalid,
         };
@@ -406,12 +374,7 @@ impl<'d> Cx<'d> {
 
     pub(crate) fn expr(&mut self, pair: Pair<Rule>) -> Option<Expr> {
         let span = self.span(&pair);
-        if !self.enter(span) {
-            return None;
-        }
-        let result = self.expr_inner(pair, span);
-        self.depth -= 1;
-        result
+        self.expr_inner(pair, span)
     }
 
     fn expr_inner(&mut self, pair: Pair<Rule>, span: Span) -> Option<Expr> {
