@@ -68,6 +68,18 @@ fn main() {
         db
     };
     report(
+        "parse (2 threads) + schema + resolve",
+        best_with(db, |db| {
+            use rayon::prelude::*;
+            let ids: Vec<_> = db.iter().map(|(id, f)| (id, f.origin)).collect();
+            let asts: Vec<_> = ids.par_iter().map(|(id, _)| aims::syntax::parse(&db.get(*id).text, *id).0).collect();
+            let inputs: Vec<_> = ids.iter().zip(asts).map(|((id, o), a)| (*id, *o, a)).collect();
+            let mut diags = Vec::new();
+            let model = aims::sema::analyze(inputs, &mut diags);
+            assert!(diags.is_empty() && model.spec_item_count() > 0);
+        }),
+    );
+    report(
         "check: parse + schema + rules + scoring",
         best_with(db, |db| {
             let c = compile(db, Vec::new(), today, &BuiltinScripts);

@@ -65,6 +65,23 @@ pub fn stdlib_db() -> SourceDb {
     db
 }
 
+/// Files parsed together before they are checked: enough to keep both cores busy, few enough
+/// that their trees stay a small part of memory.
+const BATCH: usize = 16;
+
+fn parse_file(db: &SourceDb, id: FileId) -> (Ast, Vec<Diagnostic>) {
+    let file = db.get(id);
+    let (ast, mut diags) = syntax::parse(&file.text, id);
+    if file.origin == Origin::Spec && ast.items.is_empty() && diags.is_empty() && file.text.trim().is_empty() {
+        diags.push(
+            Diagnostic::new(codes::EMPTY_FILE, "this file is empty")
+                .primary(id, Span::new(0, 0), "nothing declared here")
+                .help("declare at least one item, or remove the file from the spec"),
+        );
+    }
+    (ast, diags)
+}
+
 /// Parses and analyzes every file of `db`, then runs the rules as of `today`. `early` holds
 /// problems found while reading the files (invalid UTF-8), to be reported with the rest.
 /// The rules run only on a spec without errors: on a broken model they would report noise.
@@ -78,37 +95,44 @@ pub fn compile(
     // Parsing recurses as deep as the text nests (bounded by syntax::depth); large stacks keep
     // every bounded input safe.
     let pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("a thread pool can be built");
-    let parsed: Vec<(Ast, Vec<Diagnostic>)> = pool.install(|| {
-        ids.par_iter()
-            .map(|id| {
-                let file = db.get(*id);
-                let (ast, mut diags) = syntax::parse(&file.text, *id);
-                if file.origin == Origin::Spec
-                    && ast.items.is_empty()
-                    && diags.is_empty()
-                    && file.text.trim().is_empty()
-                {
-                    diags.push(
-                        Diagnostic::new(codes::EMPTY_FILE, "this file is empty")
-                            .primary(*id, Span::new(0, 0), "nothing declared here")
-                            .help("declare at least one item, or remove the file from the spec"),
-                    );
-                }
-                (ast, diags)
-            })
-            .collect()
-    });
-    let mut diagnostics = early;
-    let mut inputs = Vec::with_capacity(parsed.len());
-    for ((ast, diags), id) in parsed.into_iter().zip(&ids) {
-        diagnostics.extend(diags);
-        inputs.push((*id, db.get(*id).origin, ast));
+    let parse_all = |ids: &[FileId]| -> Vec<(Ast, Vec<Diagnostic>)> {
+        pool.install(|| ids.par_iter().map(|id| parse_file(&db, *id)).collect())
+    };
+
+    // Files that declare schema first (the stdlib, and a spec's own kinds); then the others in
+    // batches, each checked as soon as it is parsed and its tree freed, in the fixed file order.
+    let declaring: Vec<FileId> = ids
+        .iter()
+        .copied()
+        .filter(|id| db.get(*id).origin == Origin::Stdlib || syntax::depth::declares_schema(&db.get(*id).text))
+        .collect();
+    let mut early_trees: Vec<Option<(Ast, Vec<Diagnostic>)>> = (0..ids.len()).map(|_| None).collect();
+    for (id, parsed) in declaring.iter().zip(parse_all(&declaring)) {
+        early_trees[id.0 as usize] = Some(parsed);
     }
-    let mut model = sema::analyze(&mut inputs, &mut diagnostics);
+    let mut diagnostics = early;
+    let mut sema_diags = Vec::new();
+    let mut analyzer = {
+        let decls: Vec<(FileId, &Ast)> =
+            declaring.iter().filter_map(|id| early_trees[id.0 as usize].as_ref().map(|(ast, _)| (*id, ast))).collect();
+        sema::Analyzer::new(&decls, &mut sema_diags)
+    };
+    for batch in ids.chunks(BATCH) {
+        let missing: Vec<FileId> = batch.iter().copied().filter(|id| early_trees[id.0 as usize].is_none()).collect();
+        let mut parsed = parse_all(&missing).into_iter();
+        for id in batch {
+            let (ast, diags) = match early_trees[id.0 as usize].take() {
+                Some(p) => p,
+                None => parsed.next().expect("one tree per missing file"),
+            };
+            diagnostics.extend(diags);
+            analyzer.file(*id, db.get(*id).origin, ast);
+        }
+    }
     // The trees are not kept: the Model holds what later stages need, and a formatter or an
-    // editor re-parses the one file it works on. Freeing many small nodes takes a while, so it
-    // happens on another thread, beside the single-threaded stages that follow.
-    std::thread::spawn(move || drop(inputs));
+    // editor re-parses the one file it works on.
+    let mut model = analyzer.finish();
+    diagnostics.append(&mut sema_diags);
     let rules = rules::load(&model, &mut diagnostics);
     let has_errors = |d: &[Diagnostic]| d.iter().any(|d| d.severity == diagnostics::Severity::Error);
     let scoring = if has_errors(&diagnostics) { None } else { score(&mut db, &mut model, scripts, &mut diagnostics) };

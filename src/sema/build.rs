@@ -231,7 +231,7 @@ impl<'a> Builder<'a> {
                     let child = self.node(file, origin, *child_kind, b, Some(id));
                     let value = Value { kind: ValueKind::Block(child), span: b.span };
                     if many {
-                        match fields.get_mut(&*key) {
+                        match fields.get_mut(&key) {
                             Some(Value { kind: ValueKind::List(list), span }) => {
                                 *span = span.to(b.span);
                                 list.push(value);
@@ -281,6 +281,7 @@ impl<'a> Builder<'a> {
                     .help(format!("add {example}")),
             );
         }
+        fields.shrink_to_fit();
         self.model.nodes[id.0 as usize].fields = fields;
         id
     }

@@ -14,16 +14,51 @@ use crate::source::{FileId, Origin};
 use crate::syntax::ast::Ast;
 
 /// Analyzes parsed files (stdlib files first, in a fixed order) into a Model.
-/// The trees are consumed: their texts move into the Model.
-pub fn analyze(files: &mut [(FileId, Origin, Ast)], diags: &mut Vec<Diagnostic>) -> Model {
+pub fn analyze(files: Vec<(FileId, Origin, Ast)>, diags: &mut Vec<Diagnostic>) -> Model {
     let decls: Vec<(FileId, &Ast)> = files.iter().map(|(f, _, a)| (*f, a)).collect();
-    let schema = schema::build(&decls, diags);
-    let mut builder = build::Builder::new(schema, diags);
-    for (file, origin, ast) in files.iter_mut() {
-        builder.file(*file, *origin, ast);
+    let mut analyzer = Analyzer::new(&decls, diags);
+    for (file, origin, ast) in files {
+        analyzer.file(file, origin, ast);
     }
-    let mut model = builder.model;
-    model.spec_files = files.iter().filter(|(_, o, _)| *o == Origin::Spec).map(|(f, _, _)| *f).collect();
-    resolve::resolve(&mut model, diags);
-    model
+    analyzer.finish()
+}
+
+/// Analysis file by file, so that a file's tree can be freed as soon as it is checked and the
+/// trees of a large spec are never all in memory with the Model.
+pub struct Analyzer<'d> {
+    builder: build::Builder<'d>,
+    spec_files: Vec<FileId>,
+    /// Trees are freed on another thread: freeing many small nodes takes a while.
+    to_free: std::sync::mpsc::Sender<Ast>,
+}
+
+impl<'d> Analyzer<'d> {
+    /// The schema comes from the `kind`, `block` and `enum` declarations of `decls`: every file
+    /// that declares any (see `syntax::depth::declares_schema`), stdlib first.
+    pub fn new(decls: &[(FileId, &Ast)], diags: &'d mut Vec<Diagnostic>) -> Self {
+        let schema = schema::build(decls, diags);
+        let (to_free, freed) = std::sync::mpsc::channel::<Ast>();
+        std::thread::spawn(move || freed.into_iter().for_each(drop));
+        Analyzer { builder: build::Builder::new(schema, diags), spec_files: Vec::new(), to_free }
+    }
+
+    /// Checks one file; files must come in their fixed order (stdlib first).
+    pub fn file(&mut self, file: FileId, origin: Origin, mut ast: Ast) {
+        if origin == Origin::Spec {
+            self.spec_files.push(file);
+        }
+        self.builder.file(file, origin, &mut ast);
+        // If the freeing thread is gone, the tree is freed here: slower, never wrong.
+        let _ = self.to_free.send(ast);
+    }
+
+    /// Resolves every reference, now that every ID is known.
+    pub fn finish(self) -> Model {
+        let Analyzer { builder, spec_files, .. } = self;
+        let diags = builder.diags;
+        let mut model = builder.model;
+        model.spec_files = spec_files;
+        resolve::resolve(&mut model, diags);
+        model
+    }
 }

@@ -6,10 +6,59 @@ use crate::source::{FileId, Origin, Span};
 use crate::syntax::ast::{self, DurationUnit};
 use indexmap::IndexMap;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
-/// The fields of a node, in the order written. Keys are short field names hashed on every
-/// look-up in every rule, so a fast non-cryptographic hasher pays off.
-pub type Fields = IndexMap<std::sync::Arc<str>, Value, rustc_hash::FxBuildHasher>;
+/// The fields of a node, in the order written. A node has a handful of fields, so a short
+/// list searched in order is smaller and faster than a hash map; keys are shared with the
+/// schema's field declaration, so no field name is allocated per node.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fields(Vec<(Arc<str>, Value)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| &**k == name).map(|(_, v)| v)
+    }
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.0.iter_mut().find(|(k, _)| &**k == name).map(|(_, v)| v)
+    }
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+    /// Sets a field, replacing its value if it is already there.
+    pub fn insert(&mut self, key: Arc<str>, value: Value) {
+        match self.get_mut(&key) {
+            Some(v) => *v = value,
+            None => self.0.push((key, value)),
+        }
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Arc<str>, &mut Value)> {
+        self.0.iter_mut().map(|(k, v)| (&*k, v))
+    }
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.0.iter().map(|(_, v)| v)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a Arc<str>, &'a Value);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Arc<str>, Value)>, fn(&'a (Arc<str>, Value)) -> (&'a Arc<str>, &'a Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeId(pub u32);

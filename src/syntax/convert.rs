@@ -121,9 +121,7 @@ impl<'d> Cx<'d> {
                 let (standard, clause) = s.split_once(':').expect("a standard reference has a colon");
                 ValueKind::StdRef { standard: standard.to_string(), clause: clause.to_string() }
             }
-            Rule::list => {
-                ValueKind::List(kids(pair).map(|p| self.value(p)).collect())
-            }
+            Rule::list => ValueKind::List(kids(pair).map(|p| self.value(p)).collect()),
             _ => ValueKind::Invalid,
         };
         Value { kind, span }

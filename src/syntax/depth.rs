@@ -10,6 +10,23 @@ pub const MAX_DEPTH: usize = 64;
 
 /// The offset where the text first nests more than [`MAX_DEPTH`] levels, if it does.
 pub fn too_deep(text: &str) -> Option<usize> {
+    scan(text).too_deep
+}
+
+/// Whether the text declares schema (`kind`, `block` or `enum` at the top level). Files that do
+/// are analysed first, so that every other file can be checked as soon as it is parsed.
+pub fn declares_schema(text: &str) -> bool {
+    scan(text).declares_schema
+}
+
+pub struct Scan {
+    pub too_deep: Option<usize>,
+    pub declares_schema: bool,
+}
+
+/// One pass over the text, outside strings and comments.
+pub fn scan(text: &str) -> Scan {
+    let mut declares_schema = false;
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut wheres = 0usize;
@@ -39,7 +56,7 @@ pub fn too_deep(text: &str) -> Option<usize> {
             b'{' | b'[' | b'(' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some(i);
+                    return Scan { too_deep: Some(i), declares_schema };
                 }
             }
             b'}' | b']' | b')' => {
@@ -54,16 +71,25 @@ pub fn too_deep(text: &str) -> Option<usize> {
             {
                 wheres += 1;
                 if wheres > MAX_DEPTH {
-                    return Some(i);
+                    return Scan { too_deep: Some(i), declares_schema };
                 }
                 i += 5;
                 continue;
+            }
+            b'k' | b'b' | b'e'
+                if depth == 0
+                    && (i == 0 || !is_word(bytes[i - 1]))
+                    && [&b"kind"[..], b"block", b"enum"].iter().any(|kw| {
+                        bytes[i..].starts_with(kw) && !bytes.get(i + kw.len()).is_some_and(|b| is_word(*b))
+                    }) =>
+            {
+                declares_schema = true;
             }
             _ => {}
         }
         i += 1;
     }
-    None
+    Scan { too_deep: None, declares_schema }
 }
 
 fn is_word(b: u8) -> bool {
@@ -80,6 +106,14 @@ mod tests {
         assert_eq!(too_deep(&"[".repeat(MAX_DEPTH + 1)), Some(MAX_DEPTH));
         assert_eq!(too_deep(&format!("a: \"{}\"", "[".repeat(100))), None);
         assert_eq!(too_deep(&format!("// {}", "(".repeat(100))), None);
+    }
+
+    #[test]
+    fn finds_schema_declarations_at_the_top_level_only() {
+        assert!(declares_schema("kind model_card { system: system }"));
+        assert!(declares_schema("// notes\nenum tier { one, two }"));
+        assert!(!declares_schema("system s { kind: ai_policy }"));
+        assert!(!declares_schema("policy p { kind: ai_policy }\n// a kind of note"));
     }
 
     #[test]
