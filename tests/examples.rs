@@ -77,7 +77,8 @@ fn every_iso42001_requirement_is_covered_or_explained() {
     let run = aims(root, &["gap", AS_OF, "--format=json", "examples/hospital-network"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let std = v["standards"].as_array().unwrap().iter().find(|s| s["id"] == "iso42001").expect("iso42001 in the gap report");
+    let std =
+        v["standards"].as_array().unwrap().iter().find(|s| s["id"] == "iso42001").expect("iso42001 in the gap report");
     let mut uncovered = Vec::new();
     for g in std["groups"].as_array().unwrap() {
         for r in g["requirements"].as_array().unwrap() {
