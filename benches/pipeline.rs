@@ -86,6 +86,46 @@ fn main() {
             assert_eq!(c.error_count(), 0, "the generated spec checks clean: {:?}", c.diagnostics.first());
         }),
     );
+
+    // Rules and scoring alone, at half and full size: the cost per item should stay flat.
+    for n in [systems / 2, systems] {
+        let files = generate(n);
+        let mut db = stdlib_db();
+        for (name, text) in &files {
+            db.add(SourceFile::new(name.clone(), text.clone(), Origin::Spec));
+        }
+        let inputs: Vec<_> = db.iter().map(|(id, f)| (id, f.origin, aims::syntax::parse(&f.text, id).0)).collect();
+        let mut diags = Vec::new();
+        let model = aims::sema::analyze(inputs, &mut diags);
+        let rules = aims::rules::load(&model, &mut diags);
+        let risks = model.items_of(model.schema.kind_id("risk").expect("a risk kind")).len();
+        let (script_name, script) = aims::compile::Scripts::default_script(&BuiltinScripts).expect("a default script");
+        db.add(SourceFile::new(script_name, script, Origin::Stdlib));
+        let script_id = aims::source::FileId(db.len() as u32 - 1);
+        let scoring = best_with(
+            || model.clone(),
+            |mut m| {
+                let s = aims::scoring::run(&mut m, db.get(script_id), script_id, &mut Vec::new());
+                assert_eq!(s.map(|s| s.risks.len()), Some(risks));
+            },
+        );
+        println!(
+            "scoring {risks:>6} risks                   {:>8.1} ms  {:>7.2} us per risk",
+            scoring.as_secs_f64() * 1e3,
+            scoring.as_secs_f64() * 1e6 / risks as f64
+        );
+        let items = model.spec_item_count();
+        let eval = best(|| {
+            let out = aims::rules::evaluate(&model, &rules, today, &mut Vec::new());
+            assert_eq!(out.findings.len(), 0);
+        });
+        println!(
+            "{} rules over {items:>6} items          {:>8.1} ms  {:>7.2} us per item",
+            rules.rules.len(),
+            eval.as_secs_f64() * 1e3,
+            eval.as_secs_f64() * 1e6 / items as f64
+        );
+    }
 }
 
 fn best(mut f: impl FnMut()) -> Duration {

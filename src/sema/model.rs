@@ -128,7 +128,7 @@ pub struct WaiverDecl {
     pub target: ast::Name,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Model {
     /// Shared, so that stages can hold it while they change the nodes.
     pub schema: std::sync::Arc<Schema>,
