@@ -2,25 +2,34 @@
 //! resumes. No pest rule name ever reaches the user: each expected rule maps to words.
 
 use super::parser::Rule;
+use super::recovery::Boundaries;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-/// The diagnostic for an item that failed to parse at `item_start`, and the offset to resume at.
-pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: FileId) -> (Diagnostic, usize) {
+/// The diagnostic for an item that failed to parse at `item_start` (given to the parser up to
+/// `item_end`), and the offset to resume at.
+pub(crate) fn translate(
+    text: &str,
+    item_start: usize,
+    item_end: usize,
+    err: &Error<Rule>,
+    file: FileId,
+    bounds: &Boundaries,
+) -> (Diagnostic, usize) {
     let at = item_start
         + match err.location {
             InputLocation::Pos(p) => p,
             InputLocation::Span((s, _)) => s,
         };
     let at = at.min(text.len());
-    let next_item = next_top_level_line(text, item_start);
+    let next_item = bounds.next_after(item_start);
 
     // A block that swallowed the next item (or ran to the end of the file) is missing its `}`.
     let expected = expected_rules(err);
     let wants_close = expected.contains(&Rule::close);
-    if wants_close && (next_item.is_some_and(|n| at >= n) || at >= text.len()) {
-        if let Some(open) = find_open_brace(text, item_start) {
+    if wants_close && (next_item.is_some_and(|n| at >= n) || at >= item_end) {
+        if let Some(open) = find_open_brace(text, item_start, bounds) {
             let header = first_line(text, item_start);
             let mut d = Diagnostic::new(codes::UNCLOSED_BLOCK, format!("the block `{header}` is not closed")).primary(
                 file,
@@ -39,7 +48,7 @@ pub(crate) fn translate(text: &str, item_start: usize, err: &Error<Rule>, file: 
         }
     }
 
-    let resume = next_top_level_line(text, at).unwrap_or(text.len());
+    let resume = bounds.next_after(at).unwrap_or(text.len());
 
     let found = describe_found(text, at);
     let found_span = Span::new(at, at + found_len(text, at));
@@ -270,21 +279,6 @@ fn found_len(text: &str, at: usize) -> usize {
     }
 }
 
-/// Start of the first line after `from`'s line that begins with a letter in column 0: where the
-/// next top-level item most likely starts.
-fn next_top_level_line(text: &str, from: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = from;
-    while i < bytes.len() {
-        let nl = bytes[i..].iter().position(|&b| b == b'\n')? + i;
-        i = nl + 1;
-        if i < bytes.len() && (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
-            return Some(i);
-        }
-    }
-    None
-}
-
 /// The identifier that ends just before `at` (spaces allowed between), if any.
 fn word_before(text: &str, at: usize) -> Option<&str> {
     let before = text[..at].trim_end_matches([' ', '\t']);
@@ -301,9 +295,9 @@ fn starts_entry(text: &str, at: usize, word: &str) -> bool {
     before.ends_with(['{', ',', '\n']) || before.is_empty() && word_start > 0
 }
 
-fn find_open_brace(text: &str, from: usize) -> Option<usize> {
+fn find_open_brace(text: &str, from: usize, bounds: &Boundaries) -> Option<usize> {
     let line = line_end(text, from);
-    let end = next_top_level_line(text, from).unwrap_or(text.len()).max(line);
+    let end = bounds.next_after(from).unwrap_or(text.len()).max(line);
     text[from..end].find('{').map(|i| from + i)
 }
 

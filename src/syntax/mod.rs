@@ -10,5 +10,6 @@ mod convert;
 pub mod depth;
 mod errors;
 mod parser;
+mod recovery;
 
 pub use parser::{bare_pest_pass, parse, parse_expr};

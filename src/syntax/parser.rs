@@ -54,6 +54,7 @@ pub fn parse(full_text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
 }
 
 fn parse_with_recovery(text: &str, file: FileId, items: &mut Vec<Item>, diags: &mut Vec<Diagnostic>) {
+    let bounds = super::recovery::Boundaries::new(text);
     let mut pos = 0;
     // After an error, further errors are held back until an item parses again, so one mistake
     // in an unindented file does not produce a cascade.
@@ -63,21 +64,23 @@ fn parse_with_recovery(text: &str, file: FileId, items: &mut Vec<Item>, diags: &
         if pos >= text.len() {
             break;
         }
-        match AimsParser::parse(Rule::top_item, &text[pos..]) {
+        let end = bounds.item_end(pos, text).max(pos + 1).min(text.len());
+        let end = (end..=text.len()).find(|e| text.is_char_boundary(*e)).unwrap_or(text.len());
+        match AimsParser::parse(Rule::top_item, &text[pos..end]) {
             Ok(mut pairs) => {
                 let pair = pairs.next().expect("top_item yields one pair");
-                let end = pos + pair.as_span().end();
+                let item_end = pos + pair.as_span().end();
                 let mut cx = convert::Cx::new(file, pos, diags);
                 if let Some(inner) = pair.into_inner().next() {
                     if let Some(item) = cx.item(inner) {
                         items.push(item);
                     }
                 }
-                pos = end;
+                pos = item_end;
                 recovering = false;
             }
             Err(err) => {
-                let (diag, resume) = errors::translate(text, pos, &err, file);
+                let (diag, resume) = errors::translate(text, pos, end, &err, file, &bounds);
                 if !recovering {
                     diags.push(diag);
                 }
