@@ -101,11 +101,13 @@ impl Diagnostic {
         self.labels.iter().find(|l| l.primary)
     }
 
-    /// Sort key: file, then position, then code, so output is the same on every run.
-    pub fn sort_key(&self) -> (u32, u32, u32, String, String) {
+    /// Sort key: file, then position, then code, then the related places, so output is the same
+    /// on every run and findings at one place come in the order of what they are about.
+    pub fn sort_key(&self) -> (u32, u32, u32, String, (u32, u32), String) {
+        let related = self.labels.iter().find(|l| !l.primary).map_or((0, 0), |l| (l.file.0, l.span.start));
         match self.primary_label() {
-            Some(l) => (l.file.0, l.span.start, l.span.end, self.code.clone(), self.message.clone()),
-            None => (u32::MAX, 0, 0, self.code.clone(), self.message.clone()),
+            Some(l) => (l.file.0, l.span.start, l.span.end, self.code.clone(), related, self.message.clone()),
+            None => (u32::MAX, 0, 0, self.code.clone(), related, self.message.clone()),
         }
     }
 }

@@ -241,9 +241,16 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
             let n = model.node(node);
             let message = env.render(&body.message);
             let help = body.help.as_ref().map(|h| env.render(h));
-            let mut d = Diagnostic::with_code(rule.id.clone(), rule.severity, message)
-                .primary(n.file, n.header, lowercase_first(&rule.title))
-                .help_opt(help);
+            let label = lowercase_first(&rule.title);
+            let mut d = Diagnostic::with_code(rule.id.clone(), rule.severity, message).help_opt(help);
+            // A finding about a stdlib entry (a catalogue control without a decision, say) is a
+            // gap in the spec: it points at the spec, and shows the entry beside it.
+            d = match (n.origin, model.spec_files.first()) {
+                (Origin::Stdlib, Some(&spec)) => d
+                    .primary(spec, crate::source::Span::new(0, 0), format!("in this spec: {label}"))
+                    .secondary(n.file, n.header, "required by this entry of the standard"),
+                _ => d.primary(n.file, n.header, label),
+            };
             d.refs = rule.refs.clone();
             out.findings.push(d);
         }
