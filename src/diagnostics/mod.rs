@@ -127,15 +127,36 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let wrong_lower = wrong.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
-        let score =
-            if c.to_lowercase() == wrong_lower { 1.0 } else { strsim::jaro_winkler(&wrong_lower, &c.to_lowercase()) };
+        // Jaro-Winkler favours a shared prefix (`likelihod`), edit distance favours the whole
+        // (`A.6.2.9` is nearer `A.6.2.8` than `A.6.2`); their mean weighs both.
+        let lower = c.to_lowercase();
+        let score = if lower == wrong_lower {
+            1.0
+        } else {
+            (strsim::jaro_winkler(&wrong_lower, &lower) + strsim::normalized_damerau_levenshtein(&wrong_lower, &lower))
+                / 2.0
+        };
         let better = match best {
             None => true,
             Some((s, b)) => score > s || (score == s && c < b),
         };
-        if score >= 0.85 && better {
+        if score >= 0.8 && better {
             best = Some((score, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn near_misses() {
+        assert_eq!(closest("prya", ["priya", "pedro"]), Some("priya"));
+        assert_eq!(closest("likelihod", ["likelihood", "impact"]), Some("likelihood"));
+        assert_eq!(closest("sytem", ["system", "stakeholder"]), Some("system"));
+        assert_eq!(closest("A.6.2.9", ["A.6.2", "A.6.2.8", "A.6.1"]), Some("A.6.2.8"));
+        assert_eq!(closest("banana", ["system", "risk"]), None);
+    }
 }
