@@ -1,9 +1,10 @@
 //! The pipeline from source text to a checked Model: parse every file (in parallel), then
 //! analyze. Knows nothing of disks or terminals: files arrive in a [`SourceDb`].
 
+use crate::contract;
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::rules::{self, Outcome, RuleSet};
-use crate::scoring::{self, contract, Scoring};
+use crate::scoring::{self, Scoring};
 use crate::sema::{self, Model};
 use crate::source::{FileId, Origin, SourceDb, Span};
 use crate::syntax::{self, ast::Ast};

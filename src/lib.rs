@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod compile;
+pub mod contract;
 pub mod diagnostics;
 pub mod report;
 pub mod rules;

@@ -93,7 +93,7 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
         }
     }
     let mut standards = Vec::new();
-    let Some(standard_kind) = model.schema.kind_id("standard") else { return GapReport { standards } };
+    let Some(standard_kind) = model.schema.kind_id(crate::contract::STANDARD) else { return GapReport { standards } };
     for &std in model.items_of(standard_kind) {
         let std_node = model.node(std);
         let std_id = std_node.id.clone().unwrap_or_default();
@@ -143,8 +143,8 @@ fn collect<'a>(
         Some(ValueKind::Text(t)) => Some(t.clone()),
         _ => None,
     };
-    let verified = !matches!(n.fields.get("verified").map(|v| &v.kind), Some(ValueKind::Bool(false)));
-    let reason = text("not_checkable");
+    let verified = !matches!(n.fields.get(crate::contract::VERIFIED).map(|v| &v.kind), Some(ValueKind::Bool(false)));
+    let reason = text(crate::contract::NOT_CHECKABLE);
     rules.sort_unstable();
     rules.dedup();
     let findings: usize = rules.iter().map(|r| outcome.stats.get(*r).map_or(0, |s| s.1)).sum();

@@ -296,7 +296,7 @@ fn waivers<'m>(
             );
             continue;
         };
-        let in_force = match node.fields.get("expires").map(|v| &v.kind) {
+        let in_force = match node.fields.get(crate::contract::WAIVER_EXPIRES).map(|v| &v.kind) {
             Some(ValueKind::Date(d)) => *d >= today,
             _ => false,
         };

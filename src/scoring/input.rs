@@ -1,6 +1,6 @@
 //! What the script receives: read-only maps built from the Model (documented in docs/scoring.md).
 
-use super::contract as c;
+use crate::contract as c;
 use crate::sema::{Model, NodeId, ValueKind};
 use rhai::{Dynamic, Map};
 

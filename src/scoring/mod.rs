@@ -8,15 +8,14 @@
 //! Scores and levels are written into the Model as computed fields (`r.score`, `r.level`,
 //! `t.residual.level`, `r.above_appetite`) for the rules and reports to read.
 
-pub mod contract;
 mod input;
 mod sandbox;
 
+use crate::contract as c;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::sema::schema::{EnumId, Type};
 use crate::sema::{Model, NodeId, Value, ValueKind};
 use crate::source::{FileId, SourceFile, Span};
-use contract as c;
 use rayon::prelude::*;
 use rhai::{Dynamic, EvalAltResult, AST};
 use serde::Serialize;

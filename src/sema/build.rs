@@ -35,7 +35,7 @@ impl<'a> Builder<'a> {
 
     /// A waiver is checked like an item of the schema's `waiver` kind, without an ID of its own.
     fn waiver(&mut self, file: FileId, origin: Origin, w: &mut ast::Waiver) {
-        let Some(kind) = self.model.schema.kind_id("waiver") else {
+        let Some(kind) = self.model.schema.kind_id(crate::contract::WAIVER) else {
             self.diags.push(
                 Diagnostic::new(codes::UNKNOWN_KIND, "waivers are not available: the stdlib declares no `waiver` kind")
                     .primary(file, w.rule.span, "cannot be checked"),
@@ -44,7 +44,10 @@ impl<'a> Builder<'a> {
         };
         let header = w.span.start as usize..w.target.span.end as usize;
         let mut block = ast::Block {
-            kind: ast::Name { text: "waiver".into(), span: crate::source::Span::new(header.start, header.start + 5) },
+            kind: ast::Name {
+                text: crate::contract::WAIVER.into(),
+                span: crate::source::Span::new(header.start, header.start + 5),
+            },
             id: None,
             title: None,
             entries: std::mem::take(&mut w.entries),

@@ -1,6 +1,18 @@
-//! The names the scoring stage reads and writes: the contract between the schema in stdlib/
-//! and this stage, documented in docs/scoring.md. They belong to the aims language (like
-//! `waiver`), not to any standard: no clause or threshold is written here.
+//! The few kind and field names the compiler knows: the contract between the schema in
+//! stdlib/ and the stages that give those items a meaning (waivers, the gap analysis, scoring),
+//! documented in docs/language.md and docs/scoring.md. They belong to the aims language, not to
+//! any standard: no clause, control or threshold is written here.
+
+/// The kind a `waive RULE for ITEM { ... }` is checked as, and its expiry field.
+pub const WAIVER: &str = "waiver";
+pub const WAIVER_EXPIRES: &str = "expires";
+
+/// The kind of the catalogues the gap analysis walks, and the fields it reads on their entries.
+pub const STANDARD: &str = "standard";
+pub const VERIFIED: &str = "verified";
+pub const NOT_CHECKABLE: &str = "not_checkable";
+
+// Scoring (docs/scoring.md).
 
 /// The kind whose items are scored.
 pub const RISK: &str = "risk";
