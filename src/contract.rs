@@ -9,6 +9,8 @@ pub const WAIVER_EXPIRES: &str = "expires";
 
 /// The kind of the catalogues the gap analysis walks, and the fields it reads on their entries.
 pub const STANDARD: &str = "standard";
+/// The standard marked `default: yes` (ISO/IEC 42001 in the stdlib) comes first in reports.
+pub const STANDARD_DEFAULT: &str = "default";
 pub const VERIFIED: &str = "verified";
 pub const NOT_CHECKABLE: &str = "not_checkable";
 

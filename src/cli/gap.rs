@@ -36,7 +36,11 @@ pub fn run(args: Args) -> u8 {
         Format::Human => {
             let mut out = String::new();
             for std in &report.standards {
-                let _ = writeln!(out, "{} ({})", std.title, std.id);
+                let _ = writeln!(
+                    out,
+                    "{} ({}): {} of {} checkable requirements met, {}% ready",
+                    std.title, std.id, std.met, std.checkable, std.readiness
+                );
                 for g in &std.groups {
                     let _ = writeln!(out, "\n  {} {}: {}% ready", g.reference, g.title, g.readiness);
                     for r in &g.requirements {

@@ -67,6 +67,11 @@ pub struct Group {
 pub struct Standard {
     pub id: String,
     pub title: String,
+    /// Checkable requirements, and how many of them are met.
+    pub checkable: usize,
+    pub met: usize,
+    /// Share of the checkable requirements met, in percent.
+    pub readiness: u32,
     pub groups: Vec<Group>,
 }
 
@@ -92,8 +97,10 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
             children.entry(p).or_default().push(NodeId(i as u32));
         }
     }
-    let mut standards = Vec::new();
-    let Some(standard_kind) = model.schema.kind_id(crate::contract::STANDARD) else { return GapReport { standards } };
+    let mut standards: Vec<(bool, Standard)> = Vec::new();
+    let Some(standard_kind) = model.schema.kind_id(crate::contract::STANDARD) else {
+        return GapReport { standards: Vec::new() };
+    };
     for &std in model.items_of(standard_kind) {
         let std_node = model.node(std);
         let std_id = std_node.id.clone().unwrap_or_default();
@@ -112,9 +119,29 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
                 readiness,
             });
         }
-        standards.push(Standard { id: std_id, title: std_node.title.clone().unwrap_or_default(), groups });
+        let all = groups.iter().flat_map(|g| &g.requirements);
+        let checkable = all.clone().filter(|r| r.status != Status::NotCheckable).count();
+        let met = all.filter(|r| r.status == Status::Met).count();
+        let readiness = if checkable == 0 { 100 } else { (met * 100 / checkable) as u32 };
+        let default = matches!(
+            std_node.fields.get(crate::contract::STANDARD_DEFAULT).map(|v| &v.kind),
+            Some(ValueKind::Bool(true))
+        );
+        standards.push((
+            !default,
+            Standard {
+                id: std_id,
+                title: std_node.title.clone().unwrap_or_default(),
+                checkable,
+                met,
+                readiness,
+                groups,
+            },
+        ));
     }
-    GapReport { standards }
+    // The standard an organisation certifies against (the one marked `default`) comes first.
+    standards.sort_by_key(|(not_default, _)| *not_default);
+    GapReport { standards: standards.into_iter().map(|(_, s)| s).collect() }
 }
 
 #[allow(clippy::too_many_arguments)]
