@@ -83,7 +83,10 @@ fn main() {
         "check: parse + schema + rules + scoring",
         best_with(db, |db| {
             let c = compile(db, Vec::new(), today, &BuiltinScripts);
-            assert_eq!(c.error_count(), 0, "the generated spec checks clean: {:?}", c.diagnostics.first());
+            // The generated spec is valid aims; the rules do find gaps in it (it records no
+            // policy, audit or training), which is realistic load for the rule stage.
+            let language = c.diagnostics.iter().filter(|d| d.code.starts_with("E0")).count();
+            assert_eq!(language, 0, "the generated spec is valid: {:?}", c.diagnostics.first());
         }),
     );
 
@@ -114,10 +117,26 @@ fn main() {
             scoring.as_secs_f64() * 1e3,
             scoring.as_secs_f64() * 1e6 / risks as f64
         );
+        if std::env::var_os("AIMS_BENCH_PER_RULE").is_some() {
+            let mut per_rule: Vec<(f64, String)> = rules
+                .rules
+                .values()
+                .map(|r| {
+                    let one = aims::rules::RuleSet { rules: [(r.id.clone(), r.clone())].into_iter().collect() };
+                    let t = std::time::Instant::now();
+                    aims::rules::evaluate(&model, &one, today, &mut Vec::new());
+                    (t.elapsed().as_secs_f64() * 1e3, r.id.clone())
+                })
+                .collect();
+            per_rule.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (ms, id) in per_rule.iter().take(8) {
+                println!("    {ms:>7.1} ms  {id}");
+            }
+        }
         let items = model.spec_item_count();
         let eval = best(|| {
             let out = aims::rules::evaluate(&model, &rules, today, &mut Vec::new());
-            assert_eq!(out.findings.len(), 0);
+            assert!(out.stats.len() == rules.rules.len());
         });
         println!(
             "{} rules over {items:>6} items          {:>8.1} ms  {:>7.2} us per item",
