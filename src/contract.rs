@@ -9,6 +9,12 @@ pub const WAIVER_EXPIRES: &str = "expires";
 
 /// The kind of the catalogues the gap analysis walks, and the fields it reads on their entries.
 pub const STANDARD: &str = "standard";
+/// The Statement of Applicability: a `control` item with the ID of a catalogue control records
+/// the decision on it; `applicable: no` with a `justification` excludes it from the gap analysis.
+pub const CONTROL: &str = "control";
+pub const APPLICABLE: &str = "applicable";
+pub const JUSTIFICATION: &str = "justification";
+
 /// The standard marked `default: yes` (ISO/IEC 42001 in the stdlib) comes first in reports.
 pub const STANDARD_DEFAULT: &str = "default";
 pub const VERIFIED: &str = "verified";

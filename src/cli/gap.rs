@@ -50,10 +50,11 @@ pub fn run(args: Args) -> u8 {
                             Status::NoEvidence => "??",
                             Status::NotCovered => "--",
                             Status::NotCheckable => "..",
+                            Status::Excluded => "xx",
                         };
                         let detail = match r.status {
                             Status::Findings => format!("{} ({})", r.status.label(), plural(r.findings)),
-                            Status::NotCheckable => {
+                            Status::NotCheckable | Status::Excluded => {
                                 format!("{}: {}", r.status.label(), r.reason.as_deref().unwrap_or_default())
                             }
                             _ => r.status.label().to_string(),
@@ -64,7 +65,7 @@ pub fn run(args: Args) -> u8 {
                 }
                 out.push('\n');
             }
-            out.push_str("ok met, !! findings, ?? nothing in the spec to check, -- not covered by any rule, .. not checkable from a spec\n");
+            out.push_str("ok met, !! findings, ?? nothing in the spec to check, -- not covered by any rule, .. not checkable from a spec, xx excluded by the Statement of Applicability\n");
             write_stdout(out.as_bytes());
         }
     }

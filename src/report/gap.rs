@@ -8,7 +8,8 @@
 //! - `not covered`: no rule refers to it;
 //! - `findings`: a rule that covers it reported findings;
 //! - `nothing in the spec to check`: rules cover it, but found no item to look at;
-//! - `met`: every rule that covers it looked at the spec and found nothing wrong.
+//! - `met`: every rule that covers it looked at the spec and found nothing wrong;
+//! - `excluded`: the spec's Statement of Applicability excludes it, with a justification.
 
 use crate::rules::{Outcome, RuleSet};
 use crate::sema::{Model, NodeId, ValueKind};
@@ -24,9 +25,16 @@ pub enum Status {
     NoEvidence,
     NotCovered,
     NotCheckable,
+    /// Excluded by the organisation's Statement of Applicability, with a justification.
+    Excluded,
 }
 
 impl Status {
+    /// Whether the requirement counts towards readiness.
+    pub fn counts(self) -> bool {
+        !matches!(self, Status::NotCheckable | Status::Excluded)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Met => "met",
@@ -34,6 +42,7 @@ impl Status {
             Status::NoEvidence => "nothing in the spec to check",
             Status::NotCovered => "not covered",
             Status::NotCheckable => "not checkable",
+            Status::Excluded => "excluded",
         }
     }
 }
@@ -108,7 +117,7 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
         for &top in children.get(&std).map_or(&[][..], |v| v.as_slice()) {
             let mut requirements = Vec::new();
             collect(model, &children, &covering, outcome, &std_id, top, &[], &mut requirements);
-            let checkable: Vec<_> = requirements.iter().filter(|r| r.status != Status::NotCheckable).collect();
+            let checkable: Vec<_> = requirements.iter().filter(|r| r.status.counts()).collect();
             let met = checkable.iter().filter(|r| r.status == Status::Met).count();
             let readiness = if checkable.is_empty() { 100 } else { (met * 100 / checkable.len()) as u32 };
             let n = model.node(top);
@@ -120,7 +129,7 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
             });
         }
         let all = groups.iter().flat_map(|g| &g.requirements);
-        let checkable = all.clone().filter(|r| r.status != Status::NotCheckable).count();
+        let checkable = all.clone().filter(|r| r.status.counts()).count();
         let met = all.filter(|r| r.status == Status::Met).count();
         let readiness = if checkable == 0 { 100 } else { (met * 100 / checkable) as u32 };
         let default = matches!(
@@ -176,7 +185,24 @@ fn collect<'a>(
     rules.dedup();
     let findings: usize = rules.iter().map(|r| outcome.stats.get(*r).map_or(0, |s| s.1)).sum();
     let looked_at: usize = rules.iter().map(|r| outcome.stats.get(*r).map_or(0, |s| s.0)).sum();
-    let status = if reason.is_some() && rules.is_empty() {
+    let id = n.id.clone().unwrap_or_default();
+    // The spec's own decision on this entry, if it excludes it with a reason.
+    let exclusion = model
+        .lookup(&id)
+        .map(|d| model.node(d))
+        .filter(|d| model.schema.kind(d.kind).name == crate::contract::CONTROL)
+        .and_then(|d| {
+            let excluded =
+                matches!(d.fields.get(crate::contract::APPLICABLE).map(|v| &v.kind), Some(ValueKind::Bool(false)));
+            match d.fields.get(crate::contract::JUSTIFICATION).map(|v| &v.kind) {
+                Some(ValueKind::Text(why)) if excluded => Some(why.clone()),
+                _ => None,
+            }
+        });
+    let reason = exclusion.clone().or(reason);
+    let status = if exclusion.is_some() {
+        Status::Excluded
+    } else if reason.is_some() && rules.is_empty() {
         Status::NotCheckable
     } else if rules.is_empty() {
         Status::NotCovered
@@ -187,7 +213,6 @@ fn collect<'a>(
     } else {
         Status::Met
     };
-    let id = n.id.clone().unwrap_or_default();
     out.push(Requirement {
         reference: format!("{std_id}:{id}"),
         id,
