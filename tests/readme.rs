@@ -22,7 +22,11 @@ fn readme_example_output_is_what_aims_prints() {
     let run = common::aims(&dir, &["check", "--as-of", "2026-11-22", "--color", "never", "clinic/"]);
 
     for finding in expected.split("\n\n").filter(|b| b.trim() != "..." && !b.starts_with("checked ")) {
-        assert!(run.stdout.contains(finding), "README.md shows a finding aims does not print:\n{finding}\n\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(finding),
+            "README.md shows a finding aims does not print:\n{finding}\n\n{}",
+            run.stdout
+        );
     }
     let summary = expected.lines().last().unwrap();
     assert_eq!(run.stdout.lines().last().unwrap(), summary, "README.md shows another summary line");

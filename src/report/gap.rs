@@ -119,7 +119,7 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
             collect(model, &children, &covering, outcome, &std_id, top, &[], &mut requirements);
             let checkable: Vec<_> = requirements.iter().filter(|r| r.status.counts()).collect();
             let met = checkable.iter().filter(|r| r.status == Status::Met).count();
-            let readiness = if checkable.is_empty() { 100 } else { (met * 100 / checkable.len()) as u32 };
+            let readiness = readiness(met, checkable.len());
             let n = model.node(top);
             groups.push(Group {
                 reference: format!("{std_id}:{}", n.id.clone().unwrap_or_default()),
@@ -131,7 +131,7 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
         let all = groups.iter().flat_map(|g| &g.requirements);
         let checkable = all.clone().filter(|r| r.status.counts()).count();
         let met = all.filter(|r| r.status == Status::Met).count();
-        let readiness = if checkable == 0 { 100 } else { (met * 100 / checkable) as u32 };
+        let readiness = readiness(met, checkable);
         let default = matches!(
             std_node.fields.get(crate::contract::STANDARD_DEFAULT).map(|v| &v.kind),
             Some(ValueKind::Bool(true))
@@ -151,6 +151,11 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome) -> GapReport {
     // The standard an organisation certifies against (the one marked `default`) comes first.
     standards.sort_by_key(|(not_default, _)| *not_default);
     GapReport { standards: standards.into_iter().map(|(_, s)| s).collect() }
+}
+
+/// Percentage met; a group with nothing to check is ready.
+fn readiness(met: usize, checkable: usize) -> u32 {
+    (met * 100).checked_div(checkable).map_or(100, |r| r as u32)
 }
 
 #[allow(clippy::too_many_arguments)]
