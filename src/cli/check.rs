@@ -1,8 +1,8 @@
 //! `aims check`: compile a spec and report every problem.
 
 use super::output::{fail, plural, use_color, write_stdout};
-use super::{load, Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
-use crate::compile::{compile, Compilation};
+use super::{Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
+use crate::compile::Compilation;
 use crate::diagnostics::render;
 use serde::Serialize;
 
@@ -39,12 +39,10 @@ struct Summary {
 }
 
 pub fn run(args: Args) -> u8 {
-    let loaded = match load::load(&args.spec) {
-        Ok(l) => l,
-        Err(e) => return fail(&e.0),
+    let mut c = match super::compile_spec(&args.spec) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let mut c =
-        compile(loaded.db, loaded.early, args.spec.today(), &load::DiskScripts { stdlib: args.spec.stdlib.clone() });
     if !args.only.is_empty() {
         if let Some(unknown) = args.only.iter().find(|r| !c.rules.rules.contains_key(*r)) {
             let hint = crate::diagnostics::did_you_mean(unknown, c.rules.rules.keys().map(|k| k.as_str()))

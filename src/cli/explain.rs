@@ -1,8 +1,6 @@
 //! `aims explain RULE|CODE`: the documentation of a rule, or of a diagnostic code.
 
 use super::output::{fail, write_stdout};
-use super::{load, SpecArgs};
-use crate::compile::compile;
 use crate::diagnostics::{did_you_mean, CODES};
 use std::fmt::Write as _;
 
@@ -28,18 +26,11 @@ pub fn run(args: Args) -> u8 {
         );
         return super::EXIT_OK;
     }
-    let spec = SpecArgs {
-        paths: Vec::new(),
-        format: super::Format::Human,
-        color: super::ColorChoice::Never,
-        as_of: None,
-        stdlib: args.stdlib.clone(),
+    let spec = super::stdlib_only(Vec::new(), args.stdlib.clone());
+    let c = match super::compile_spec(&spec) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let loaded = match load::load(&spec) {
-        Ok(l) => l,
-        Err(e) => return fail(&e.0),
-    };
-    let c = compile(loaded.db, loaded.early, spec.today(), &load::DiskScripts { stdlib: spec.stdlib.clone() });
     let Some(rule) = c.rules.rules.get(&args.id) else {
         let ids = c.rules.rules.keys().map(|k| k.as_str()).chain(CODES.iter().map(|c| c.id));
         let hint = did_you_mean(&args.id, ids).map(|h| format!(" ({h})")).unwrap_or_default();

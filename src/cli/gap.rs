@@ -1,8 +1,7 @@
 //! `aims gap`: the gap analysis of a spec against every standard in the stdlib.
 
-use super::output::{fail, use_color, write_stdout};
-use super::{load, Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
-use crate::compile::compile;
+use super::output::{use_color, write_stdout};
+use super::{Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostics::render;
 use crate::report::gap::{self, Status};
 use std::fmt::Write as _;
@@ -14,12 +13,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let loaded = match load::load(&args.spec) {
-        Ok(l) => l,
-        Err(e) => return fail(&e.0),
+    let c = match super::compile_spec(&args.spec) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let c =
-        compile(loaded.db, loaded.early, args.spec.today(), &load::DiskScripts { stdlib: args.spec.stdlib.clone() });
     let Some(outcome) = &c.outcome else {
         let mut out = render::human(&c.diagnostics, &c.db, use_color(args.spec.color));
         out.extend_from_slice(b"no gap analysis: the spec has errors, and the rules run once they are fixed\n");

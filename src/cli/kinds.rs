@@ -1,8 +1,6 @@
 //! `aims kinds [KIND]`: what a spec can declare, from the schema in the stdlib.
 
 use super::output::{fail, write_stdout};
-use super::{load, SpecArgs};
-use crate::compile::compile;
 use crate::diagnostics::did_you_mean;
 use crate::sema::schema::{Schema, Type};
 use std::fmt::Write as _;
@@ -17,18 +15,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let spec = SpecArgs {
-        paths: Vec::new(),
-        format: super::Format::Human,
-        color: super::ColorChoice::Never,
-        as_of: None,
-        stdlib: args.stdlib.clone(),
+    let spec = super::stdlib_only(Vec::new(), args.stdlib.clone());
+    let c = match super::compile_spec(&spec) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let loaded = match load::load(&spec) {
-        Ok(l) => l,
-        Err(e) => return fail(&e.0),
-    };
-    let c = compile(loaded.db, loaded.early, spec.today(), &load::DiskScripts { stdlib: spec.stdlib.clone() });
     let schema = &c.model.schema;
     let mut out = String::new();
     match &args.kind {

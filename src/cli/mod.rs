@@ -81,6 +81,19 @@ impl SpecArgs {
     }
 }
 
+/// Loads a spec (and the stdlib) and compiles it; a usage or I/O problem is reported and gives
+/// the exit code to return.
+pub(crate) fn compile_spec(spec: &SpecArgs) -> Result<crate::compile::Compilation, u8> {
+    let loaded = load::load(spec).map_err(|e| output::fail(&e.0))?;
+    let scripts = load::DiskScripts { stdlib: spec.stdlib.clone() };
+    Ok(crate::compile::compile(loaded.db, loaded.early, spec.today(), &scripts))
+}
+
+/// The options of a command that only needs the stdlib (and perhaps a spec's own rules).
+fn stdlib_only(paths: Vec<std::path::PathBuf>, stdlib: Option<std::path::PathBuf>) -> SpecArgs {
+    SpecArgs { paths, format: Format::Human, color: ColorChoice::Never, as_of: None, stdlib }
+}
+
 pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     let bytes = s.as_bytes();
     let shape_ok = bytes.len() == 10

@@ -1,8 +1,7 @@
 //! `aims rules`: every rule with its id, severity, clause references and title.
 
-use super::output::{fail, write_stdout};
-use super::{load, Format, SpecArgs};
-use crate::compile::compile;
+use super::output::write_stdout;
+use super::Format;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -31,18 +30,11 @@ struct JsonRule<'a> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let spec = SpecArgs {
-        paths: args.paths.clone(),
-        format: args.format,
-        color: super::ColorChoice::Never,
-        as_of: None,
-        stdlib: args.stdlib.clone(),
+    let spec = super::stdlib_only(args.paths.clone(), args.stdlib.clone());
+    let c = match super::compile_spec(&spec) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let loaded = match load::load(&spec) {
-        Ok(l) => l,
-        Err(e) => return fail(&e.0),
-    };
-    let c = compile(loaded.db, loaded.early, spec.today(), &load::DiskScripts { stdlib: spec.stdlib.clone() });
     let rules: Vec<JsonRule> = c
         .rules
         .rules

@@ -1,8 +1,7 @@
 //! `aims score`: the scored risks and the scoring matrix.
 
-use super::output::{fail, use_color, write_stdout};
-use super::{load, SpecArgs, EXIT_FINDINGS, EXIT_OK};
-use crate::compile::compile;
+use super::output::{use_color, write_stdout};
+use super::{SpecArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostics::render;
 use crate::scoring::Scoring;
 use clap::ValueEnum;
@@ -41,11 +40,10 @@ pub fn run(args: Args) -> u8 {
         as_of: args.as_of,
         stdlib: args.stdlib.clone(),
     };
-    let loaded = match load::load(&spec) {
-        Ok(l) => l,
-        Err(e) => return fail(&e.0),
+    let c = match super::compile_spec(&spec) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let c = compile(loaded.db, loaded.early, spec.today(), &load::DiskScripts { stdlib: spec.stdlib.clone() });
     let Some(scoring) = &c.scoring else {
         let errors: Vec<_> =
             c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();

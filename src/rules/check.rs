@@ -132,30 +132,34 @@ impl<'m> Checker<'m> {
             ExprKind::Not(inner) => Some((Ex::Not(Box::new(self.condition(inner)?)), Ty::Bool)),
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span),
             ExprKind::Quantified { quantifier, binder, source, filter } => {
-                let (src, ty) = self.source(source, Some(&binder.text))?;
-                let slot = self.bind(&binder.text, ty);
-                let f = filter.as_ref().map(|f| self.condition(f));
-                self.scope.truncate(slot);
-                let filter = match f {
-                    Some(f) => Some(Box::new(f?)),
-                    None => None,
-                };
-                let src = self.indexed(src, slot, filter.as_deref());
-                Some((Ex::Quantified { quantifier: *quantifier, slot, source: src, filter }, Ty::Bool))
+                let (slot, source, filter) = self.ranged(binder, source, filter.as_deref())?;
+                Some((Ex::Quantified { quantifier: *quantifier, slot, source, filter }, Ty::Bool))
             }
             ExprKind::Count { binder, source, filter } => {
-                let (src, ty) = self.source(source, Some(&binder.text))?;
-                let slot = self.bind(&binder.text, ty);
-                let f = filter.as_ref().map(|f| self.condition(f));
-                self.scope.truncate(slot);
-                let filter = match f {
-                    Some(f) => Some(Box::new(f?)),
-                    None => None,
-                };
-                let src = self.indexed(src, slot, filter.as_deref());
-                Some((Ex::Count { slot, source: src, filter }, Ty::Int))
+                let (slot, source, filter) = self.ranged(binder, source, filter.as_deref())?;
+                Some((Ex::Count { slot, source, filter }, Ty::Int))
             }
         }
+    }
+
+    /// `NAME in SOURCE where FILTER` of a quantifier or a count: the variable's slot, what it
+    /// ranges over (an index look-up where the filter allows), and the checked filter.
+    fn ranged(
+        &mut self,
+        binder: &ast::Name,
+        source: &ast::Path,
+        filter: Option<&ast::Expr>,
+    ) -> Option<(usize, Source, Option<Box<Ex>>)> {
+        let (src, ty) = self.source(source, Some(&binder.text))?;
+        let slot = self.bind(&binder.text, ty);
+        let f = filter.map(|f| self.condition(f));
+        self.scope.truncate(slot);
+        let filter = match f {
+            Some(f) => Some(Box::new(f?)),
+            None => None,
+        };
+        let src = self.indexed(src, slot, filter.as_deref());
+        Some((slot, src, filter))
     }
 
     /// Replaces a scan over a whole kind by an index look-up when the filter pins a reference
