@@ -26,37 +26,23 @@ pub struct Scan {
 
 /// One pass over the text, outside strings and comments.
 pub fn scan(text: &str) -> Scan {
-    let mut declares_schema = false;
     let bytes = text.as_bytes();
+    let mut out = Scan { too_deep: None, declares_schema: false };
     let mut depth = 0usize;
     let mut wheres = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
+    let starts_word = |i: usize, word: &[u8]| {
+        bytes[i..].starts_with(word)
+            && (i == 0 || !is_word(bytes[i - 1]))
+            && !bytes.get(i + word.len()).is_some_and(|b| is_word(*b))
+    };
+    super::lexical::walk(text, |lex| {
+        let super::lexical::Lex::Code(i) = lex else { return true };
         match bytes[i] {
-            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i += 3;
-                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += 1;
-                }
-                i += 3;
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
             b'{' | b'[' | b'(' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Scan { too_deep: Some(i), declares_schema };
+                    out.too_deep = Some(i);
+                    return false;
                 }
             }
             b'}' | b']' | b')' => {
@@ -65,31 +51,23 @@ pub fn scan(text: &str) -> Scan {
                     wheres = 0;
                 }
             }
-            b'w' if bytes[i..].starts_with(b"where")
-                && (i == 0 || !is_word(bytes[i - 1]))
-                && !bytes.get(i + 5).is_some_and(|b| is_word(*b)) =>
-            {
+            b'w' if starts_word(i, b"where") => {
                 wheres += 1;
                 if wheres > MAX_DEPTH {
-                    return Scan { too_deep: Some(i), declares_schema };
+                    out.too_deep = Some(i);
+                    return false;
                 }
-                i += 5;
-                continue;
             }
             b'k' | b'b' | b'e'
-                if depth == 0
-                    && (i == 0 || !is_word(bytes[i - 1]))
-                    && [&b"kind"[..], b"block", b"enum"].iter().any(|kw| {
-                        bytes[i..].starts_with(kw) && !bytes.get(i + kw.len()).is_some_and(|b| is_word(*b))
-                    }) =>
+                if depth == 0 && [&b"kind"[..], b"block", b"enum"].iter().any(|kw| starts_word(i, kw)) =>
             {
-                declares_schema = true;
+                out.declares_schema = true;
             }
             _ => {}
         }
-        i += 1;
-    }
-    Scan { too_deep: None, declares_schema }
+        true
+    });
+    out
 }
 
 fn is_word(b: u8) -> bool {

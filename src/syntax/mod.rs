@@ -9,6 +9,7 @@ mod comments;
 mod convert;
 pub mod depth;
 mod errors;
+mod lexical;
 mod parser;
 mod recovery;
 

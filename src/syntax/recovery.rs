@@ -25,40 +25,19 @@ impl Boundaries {
         let mut starts = Vec::new();
         let mut depths: Vec<i64> = Vec::new();
         let mut depth: i64 = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            let at_line_start = i == 0 || bytes[i - 1] == b'\n';
+        super::lexical::walk(text, |lex| {
+            let super::lexical::Lex::Code(i) = lex else { return true };
             match bytes[i] {
-                b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                    i += 3;
-                    while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                        i += 1;
-                    }
-                    i += 3;
-                    continue;
-                }
-                b'"' => {
-                    i += 1;
-                    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                        i += if bytes[i] == b'\\' { 2 } else { 1 };
-                    }
-                }
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                    continue;
-                }
                 b'{' => depth += 1,
                 b'}' => depth -= 1,
-                b if at_line_start && (b.is_ascii_alphabetic() || b == b'_') => {
+                b if (i == 0 || bytes[i - 1] == b'\n') && (b.is_ascii_alphabetic() || b == b'_') => {
                     starts.push(i);
                     depths.push(depth);
                 }
                 _ => {}
             }
-            i += 1;
-        }
+            true
+        });
         // The next boundary at the same depth or shallower, found right to left with a stack.
         let mut ends = vec![0; starts.len()];
         let mut stack: Vec<usize> = Vec::new();
