@@ -93,7 +93,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
         Ok(ast) => ast,
         Err(e) => {
             let empty = AST::empty();
-            let s = Runner::new(&sandbox, &empty, script, file);
+            let s = Runner::new(&sandbox, &empty, script, file, 0);
             let span = s.span_at(e.position());
             diags.push(
                 Diagnostic::new(
@@ -106,7 +106,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             return None;
         }
     };
-    let mut s = Runner::new(&sandbox, &ast, script, file);
+    let mut s = Runner::new(&sandbox, &ast, script, file, 0);
     for (name, sig) in [(c::FN_SCORE, "fn score(risk)"), (c::FN_LEVEL, "fn level(score)")] {
         if !s.ast.iter_functions().any(|f| f.name == name && f.params.len() == 1) {
             s.diags.push(
@@ -156,8 +156,9 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     let computed: Vec<(Outcome, Vec<Diagnostic>)> = model
         .items_of(risk_kind)
         .par_iter()
-        .map(|&risk| {
-            let mut s = Runner::new(&sandbox, &ast, script, file);
+        .enumerate()
+        .map(|(index, &risk)| {
+            let mut s = Runner::new(&sandbox, &ast, script, file, index);
             let c = compute(model, &mut s, risk, &levels);
             (c, s.diags)
         })
@@ -166,15 +167,25 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     let mut unscored = Vec::new();
     let mut skipped = 0;
     let first = diags.len();
-    for (c, mut d) in computed {
-        diags.append(&mut d);
+    // Every risk after the first runaway (in file order) is unscored, whatever its thread did.
+    let first_runaway = sandbox.first_runaway().unwrap_or(usize::MAX);
+    for (index, (c, mut d)) in computed.into_iter().enumerate() {
+        let c = match c {
+            Outcome::Scored(Computed { risk, .. }) | Outcome::Failed(risk, _) if index > first_runaway => {
+                Outcome::Skipped(risk)
+            }
+            c => c,
+        };
+        if !matches!(c, Outcome::Skipped(_)) {
+            diags.append(&mut d);
+        }
         match c {
             Outcome::Scored(c) => risks.push(apply(model, c, &levels, levels_enum, appetite)),
             Outcome::NoScales => {}
             Outcome::Failed(risk, reason) => unscored.push(Unscored { risk, reason }),
             Outcome::Skipped(risk) => {
                 skipped += 1;
-                let reason = "not scored: scoring stopped when the script ran too long on another risk".to_string();
+                let reason = "not scored: scoring stopped when the script ran too long on an earlier risk".to_string();
                 unscored.push(Unscored { risk, reason });
             }
         }
@@ -339,13 +350,15 @@ struct Runner<'a> {
     file: FileId,
     diags: Vec<Diagnostic>,
     failed: bool,
-    /// A call was not made, or was cut short, because another call ran away first.
+    /// A call was not made, or was cut short, because the script ran away on an earlier risk.
     skipped: bool,
+    /// The risk's place in file order (0 for the cells of the matrix).
+    index: usize,
 }
 
 impl<'a> Runner<'a> {
-    fn new(sandbox: &'a sandbox::Sandbox, ast: &'a AST, script: &'a SourceFile, file: FileId) -> Self {
-        Runner { sandbox, ast, script, file, diags: Vec::new(), failed: false, skipped: false }
+    fn new(sandbox: &'a sandbox::Sandbox, ast: &'a AST, script: &'a SourceFile, file: FileId, index: usize) -> Self {
+        Runner { sandbox, ast, script, file, diags: Vec::new(), failed: false, skipped: false, index }
     }
 
     fn span_at(&self, pos: rhai::Position) -> Span {
@@ -368,7 +381,7 @@ impl<'a> Runner<'a> {
     }
 
     fn call(&mut self, name: &str, arg: Dynamic, what: &str, item: Option<(FileId, Span)>) -> Option<Dynamic> {
-        if !self.sandbox.start_call() {
+        if !self.sandbox.start_call(self.index) {
             self.failed = true;
             self.skipped = true;
             return None;
@@ -400,7 +413,7 @@ impl<'a> Runner<'a> {
             _ => None,
         };
         if matches!(inner, EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..))
-            && matches!(self.sandbox.ran_away(token), sandbox::Stop::AfterOther)
+            && !self.sandbox.ran_away(self.index, token)
         {
             self.skipped = true;
             return;
@@ -419,6 +432,16 @@ impl<'a> Runner<'a> {
                 format!("the scoring script was stopped while scoring {what}: its calls nest too deeply"),
                 "look for a function that calls itself without end".to_string(),
             ),
+            EvalAltResult::ErrorFunctionNotFound(signature, _) => {
+                let fn_name = signature.split([' ', '(']).next().unwrap_or(signature);
+                (
+                    codes::SCRIPT_RUNTIME,
+                    format!("the scoring script failed on {what}: there is no function `{fn_name}` it can call"),
+                    "a scoring script can compute with numbers, texts, lists and maps, but cannot read the clock, \
+                     sleep, read files or print; docs/scoring.md lists what it receives"
+                        .to_string(),
+                )
+            }
             other => (
                 codes::SCRIPT_RUNTIME,
                 format!("the scoring script failed on {what}: {}", lower(&root_cause(other))),

@@ -9,7 +9,7 @@ use rhai::packages::{
 };
 use rhai::{Dynamic, Engine};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,24 +24,22 @@ pub const MAX_TIME: Duration = Duration::from_secs(1);
 const OUT_OF_TIME: &str = "the script ran for more than a second";
 const STOPPED: &str = "scoring was stopped";
 
+/// No runaway yet.
+const NONE: usize = usize::MAX;
+
 pub struct Sandbox {
     pub engine: Engine,
-    /// Set when a call ran away: the calls still running stop at their next operation, and no
-    /// call starts after it. One runaway is reported once, not once per risk.
-    stopped: Arc<AtomicBool>,
+    /// The lowest index of a risk the script ran away on. Calls for later risks stop at their
+    /// next operation, and none starts: one runaway is reported once, not once per risk. Calls
+    /// for earlier risks go on, so that which runaway is reported, and which risks are scored,
+    /// does not depend on how the threads were scheduled.
+    first_runaway: Arc<AtomicUsize>,
 }
 
 thread_local! {
-    /// When the current call must end, per thread: risks are scored on several threads at once.
-    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
-}
-
-/// Why a call ended without a value, as far as the sandbox is concerned.
-pub enum Stop {
-    /// This call ran too long, and it is the first to: it is the one to report.
-    RanAway,
-    /// Another call ran away first; this one was not run, or was cut short.
-    AfterOther,
+    /// The current call's deadline and risk index, per thread: risks are scored on several
+    /// threads at once.
+    static CALL: Cell<Option<(Instant, usize)>> = const { Cell::new(None) };
 }
 
 impl Sandbox {
@@ -78,35 +76,40 @@ impl Sandbox {
         engine.on_debug(|_, _, _| {});
         // `eval` is a keyword of the language, not a package function: it is disabled here.
         engine.disable_symbol("eval");
-        let stopped = Arc::new(AtomicBool::new(false));
-        let flag = stopped.clone();
+        let first_runaway = Arc::new(AtomicUsize::new(NONE));
+        let first = first_runaway.clone();
         engine.on_progress(move |_| {
-            if flag.load(Ordering::Relaxed) {
+            let (deadline, index) = CALL.with(|c| c.get())?;
+            if first.load(Ordering::Relaxed) < index {
                 return Some(Dynamic::from(STOPPED));
             }
             // Reading the monotonic clock costs some 20 ns, a small part of an operation.
-            let deadline = DEADLINE.with(|d| d.get())?;
             (Instant::now() > deadline).then(|| Dynamic::from(OUT_OF_TIME))
         });
-        Sandbox { engine, stopped }
+        Sandbox { engine, first_runaway }
     }
 
-    /// Starts the wall-clock guard before a call; `false` when no call may start any more.
-    pub fn start_call(&self) -> bool {
-        DEADLINE.with(|d| d.set(Some(Instant::now() + MAX_TIME)));
-        !self.stopped.load(Ordering::Relaxed)
+    /// Starts the guards before a call for the risk at `index`; `false` when the call must not
+    /// be made, since the script ran away on an earlier risk.
+    pub fn start_call(&self, index: usize) -> bool {
+        CALL.with(|c| c.set(Some((Instant::now() + MAX_TIME, index))));
+        self.first_runaway.load(Ordering::Relaxed) >= index
     }
 
-    /// Sorts out a call that ran out of time or operations (`token`: what the guard said, if it
-    /// stopped the call) and stops every other call.
-    pub fn ran_away(&self, token: Option<&Dynamic>) -> Stop {
-        let by_other = token.is_some_and(|t| t.clone().into_string().is_ok_and(|s| s == STOPPED));
-        let first = !self.stopped.swap(true, Ordering::Relaxed);
-        if first && !by_other {
-            Stop::RanAway
-        } else {
-            Stop::AfterOther
+    /// Records a call for the risk at `index` that ran out of time or operations (`token`: what
+    /// the guard said, if it stopped the call). `false` when the call was only stopped because
+    /// of an earlier risk's runaway.
+    pub fn ran_away(&self, index: usize, token: Option<&Dynamic>) -> bool {
+        if token.is_some_and(|t| t.clone().into_string().is_ok_and(|s| s == STOPPED)) {
+            return false;
         }
+        self.first_runaway.fetch_min(index, Ordering::Relaxed);
+        true
+    }
+
+    /// The index of the first risk, in file order, the script ran away on.
+    pub fn first_runaway(&self) -> Option<usize> {
+        Some(self.first_runaway.load(Ordering::Relaxed)).filter(|&i| i != NONE)
     }
 }
 
