@@ -442,6 +442,11 @@ impl<'a> Runner<'a> {
                         .to_string(),
                 )
             }
+            EvalAltResult::ErrorRuntime(value, _) => (
+                codes::SCRIPT_RUNTIME,
+                format!("the scoring script failed on {what}: it stopped with the message `{value}`"),
+                "the script's own `throw` stopped it; docs/scoring.md lists what the script receives".to_string(),
+            ),
             other => (
                 codes::SCRIPT_RUNTIME,
                 format!("the scoring script failed on {what}: {}", lower(&root_cause(other))),
