@@ -38,17 +38,27 @@ impl Compilation {
 /// them from memory. Names are what diagnostics show.
 pub trait Scripts {
     /// The script at `path`, named in the spec file `from` (paths are relative to that file).
-    fn read(&self, path: &str, from: &str) -> Result<(String, String), String>;
+    fn read(&self, path: &str, from: &str) -> Result<(String, String), ScriptError>;
     /// The stdlib's default script.
     fn default_script(&self) -> Option<(String, String)>;
+}
+
+/// Why a scoring script was not read: shown at the `scoring:` field that names it.
+pub struct ScriptError {
+    pub why: String,
+    /// What to write instead.
+    pub help: String,
 }
 
 /// The built-in default script and no files: for embedding aims where there is no disk.
 pub struct BuiltinScripts;
 
 impl Scripts for BuiltinScripts {
-    fn read(&self, path: &str, _from: &str) -> Result<(String, String), String> {
-        Err(format!("`{path}` cannot be read here: only the built-in scoring is available"))
+    fn read(&self, path: &str, _from: &str) -> Result<(String, String), ScriptError> {
+        Err(ScriptError {
+            why: format!("`{path}` cannot be read here: only the built-in scoring is available"),
+            help: "remove `scoring:` to use the built-in scoring".to_string(),
+        })
     }
     fn default_script(&self) -> Option<(String, String)> {
         crate::stdlib::embedded()
@@ -162,11 +172,11 @@ fn score(db: &mut SourceDb, model: &mut Model, scripts: &dyn Scripts, diags: &mu
     let (name, text) = match named {
         Some((path, file, span)) => match scripts.read(&path, &db.get(file).name) {
             Ok(script) => script,
-            Err(why) => {
+            Err(ScriptError { why, help }) => {
                 diags.push(
                     Diagnostic::new(codes::SCRIPT_UNREADABLE, format!("the scoring script cannot be read: {why}"))
                         .primary(file, span, "named here")
-                        .help("the path is relative to the folder of the file that names it"),
+                        .help(help),
                 );
                 return None;
             }

@@ -26,7 +26,7 @@ pub fn run(args: Args) -> u8 {
         );
         return super::EXIT_OK;
     }
-    let spec = super::stdlib_only(Vec::new(), args.stdlib.clone());
+    let spec = super::stdlib_only(Vec::new(), args.stdlib.clone(), super::Format::Human);
     let c = match super::compile_spec(&spec) {
         Ok(c) => c,
         Err(code) => return code,

@@ -1,6 +1,6 @@
 //! `aims gap`: the gap analysis of a spec against every standard in the stdlib.
 
-use super::output::{use_color, write_stdout};
+use super::output::{json_failure, use_color, write_stdout};
 use super::{Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostics::render;
 use crate::report::gap::{self, Status};
@@ -18,8 +18,15 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     let Some(outcome) = &c.outcome else {
-        let mut out = render::human(&c.diagnostics, &c.db, use_color(args.spec.color));
-        out.extend_from_slice(b"no gap analysis: the spec has errors, and the rules run once they are fixed\n");
+        let why = "no gap analysis: the spec has errors, and the rules run once they are fixed";
+        let out = match args.spec.format {
+            Format::Json => json_failure(why, &c.diagnostics, &c.db),
+            Format::Human => {
+                let mut out = render::human(&c.diagnostics, &c.db, use_color(args.spec.color));
+                out.extend_from_slice(format!("{why}\n").as_bytes());
+                out
+            }
+        };
         write_stdout(&out);
         return EXIT_FINDINGS;
     };

@@ -15,7 +15,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let spec = super::stdlib_only(Vec::new(), args.stdlib.clone());
+    let spec = super::stdlib_only(Vec::new(), args.stdlib.clone(), super::Format::Human);
     let c = match super::compile_spec(&spec) {
         Ok(c) => c,
         Err(code) => return code,

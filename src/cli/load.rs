@@ -1,5 +1,6 @@
 //! Finding and reading the files of a spec, and the stdlib.
 
+use super::read::{self, io_words};
 use crate::cli::SpecArgs;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{Origin, SourceDb, SourceFile, Span};
@@ -77,49 +78,61 @@ fn add(db: &mut SourceDb, early: &mut Vec<Diagnostic>, name: String, bytes: Vec<
     }
 }
 
-/// Every `.aims` file under `dir`, in sorted order; hidden directories and `target` are skipped.
+/// Every `.aims` file under `dir`, in sorted order; hidden folders and `target` are skipped.
+/// Links are followed, but only within `dir`: a spec from a pull request must not pull in the
+/// runner's files through a link. A link back to a folder that holds it is reported, not walked.
 fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let root = std::fs::canonicalize(dir)
+        .map_err(|e| LoadError(format!("cannot read `{}`: {}", display(dir), io_words(&e))))?;
+    let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0 || !e.file_type().is_dir() || !(name.starts_with('.') || name == "target")
+    });
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries =
-            std::fs::read_dir(&d).map_err(|e| LoadError(format!("cannot read `{}`: {}", display(&d), io_words(&e))))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| LoadError(format!("cannot read `{}`: {}", display(&d), io_words(&e))))?;
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false) || path.is_dir();
-            if is_dir {
-                if !name.starts_with('.') && name != "target" {
-                    stack.push(path);
-                }
-            } else if name.ends_with(".aims") {
-                out.push(path);
+    for entry in walk {
+        let entry = entry.map_err(|e| walk_error(&e))?;
+        let is_dir = entry.file_type().is_dir();
+        let is_spec = !is_dir && entry.file_name().to_string_lossy().ends_with(".aims");
+        // Only what would be read or walked matters: a link to elsewhere named `notes.txt` does not.
+        if entry.path_is_symlink() && (is_dir || is_spec) {
+            let real = std::fs::canonicalize(entry.path())
+                .map_err(|e| LoadError(format!("cannot read `{}`: {}", display(entry.path()), io_words(&e))))?;
+            if !real.starts_with(&root) {
+                return Err(LoadError(format!(
+                    "`{}` is a link to `{}`, outside `{}`: aims reads only the files inside the folders it is given",
+                    display(entry.path()),
+                    display(&real),
+                    display(dir)
+                )));
             }
+        }
+        if is_spec {
+            out.push(entry.into_path());
         }
     }
     out.sort();
     Ok(out)
 }
 
+fn walk_error(e: &walkdir::Error) -> LoadError {
+    let path = e.path().map(display).unwrap_or_default();
+    if let Some(ancestor) = e.loop_ancestor() {
+        return LoadError(format!(
+            "`{path}` is a link back to `{}`, a folder that holds it, so the folder would be read for ever; \
+             remove the link",
+            display(ancestor)
+        ));
+    }
+    let words = e.io_error().map(io_words).unwrap_or_else(|| "it cannot be read".to_string());
+    LoadError(format!("cannot read `{path}`: {words}"))
+}
+
 fn read_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, LoadError> {
     files
         .par_iter()
-        .map(|f| {
-            let meta = std::fs::metadata(f)
-                .map_err(|e| LoadError(format!("cannot read `{}`: {}", display(f), io_words(&e))))?;
-            if meta.len() > MAX_FILE_BYTES {
-                return Err(LoadError(format!(
-                    "`{}` is {} MB, larger than the {} MB aims reads",
-                    display(f),
-                    meta.len() / 1_000_000,
-                    MAX_FILE_BYTES / 1_000_000
-                )));
-            }
-            let bytes =
-                std::fs::read(f).map_err(|e| LoadError(format!("cannot read `{}`: {}", display(f), io_words(&e))))?;
-            Ok((f.clone(), bytes))
+        .map(|f| match read::regular_file(f, MAX_FILE_BYTES) {
+            Ok(bytes) => Ok((f.clone(), bytes)),
+            Err(read::Unreadable(why)) => Err(LoadError(format!("cannot read `{}`: {why}", display(f)))),
         })
         .collect()
 }
@@ -127,43 +140,4 @@ fn read_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, LoadError> {
 pub fn display(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-}
-
-fn io_words(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
-        _ => e.to_string().to_lowercase(),
-    }
-}
-
-/// Scoring scripts from disk: the organisation's, relative to the spec file that names it, and
-/// the default one from `--stdlib DIR` or the built-in stdlib.
-pub struct DiskScripts {
-    pub stdlib: Option<PathBuf>,
-}
-
-impl crate::compile::Scripts for DiskScripts {
-    fn read(&self, path: &str, from: &str) -> Result<(String, String), String> {
-        let base = Path::new(from).parent().unwrap_or(Path::new(""));
-        let full = base.join(path);
-        let name = display(&full);
-        match std::fs::read(&full) {
-            Ok(bytes) => {
-                String::from_utf8(bytes).map(|t| (name.clone(), t)).map_err(|_| format!("`{name}` is not UTF-8 text"))
-            }
-            Err(e) => Err(format!("`{name}`: {}", io_words(&e))),
-        }
-    }
-
-    fn default_script(&self) -> Option<(String, String)> {
-        match &self.stdlib {
-            None => crate::compile::Scripts::default_script(&crate::compile::BuiltinScripts),
-            Some(dir) => {
-                let text = std::fs::read_to_string(dir.join("scoring/default.rhai")).ok()?;
-                Some(("<stdlib>/scoring/default.rhai".to_string(), text))
-            }
-        }
-    }
 }

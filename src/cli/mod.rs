@@ -7,8 +7,10 @@ pub mod gap;
 pub mod kinds;
 mod load;
 mod output;
+mod read;
 pub mod rules;
 pub mod score;
+mod scripts;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -84,14 +86,14 @@ impl SpecArgs {
 /// Loads a spec (and the stdlib) and compiles it; a usage or I/O problem is reported and gives
 /// the exit code to return.
 pub(crate) fn compile_spec(spec: &SpecArgs) -> Result<crate::compile::Compilation, u8> {
-    let loaded = load::load(spec).map_err(|e| output::fail(&e.0))?;
-    let scripts = load::DiskScripts { stdlib: spec.stdlib.clone() };
+    let loaded = load::load(spec).map_err(|e| output::fail_as(spec.format, &e.0))?;
+    let scripts = scripts::DiskScripts::new(&spec.paths, spec.stdlib.clone());
     Ok(crate::compile::compile(loaded.db, loaded.early, spec.today(), &scripts))
 }
 
 /// The options of a command that only needs the stdlib (and perhaps a spec's own rules).
-fn stdlib_only(paths: Vec<std::path::PathBuf>, stdlib: Option<std::path::PathBuf>) -> SpecArgs {
-    SpecArgs { paths, format: Format::Human, color: ColorChoice::Never, as_of: None, stdlib }
+fn stdlib_only(paths: Vec<std::path::PathBuf>, stdlib: Option<std::path::PathBuf>, format: Format) -> SpecArgs {
+    SpecArgs { paths, format, color: ColorChoice::Never, as_of: None, stdlib }
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {

@@ -1,6 +1,9 @@
-//! Writing results: colour choice, the summary line, JSON.
+//! Writing results: colour choice, the summary line, JSON, and failures in the format asked
+//! for (a CI job that asked for JSON gets JSON, whatever went wrong).
 
-use super::ColorChoice;
+use super::{ColorChoice, Format};
+use crate::diagnostics::{render, Diagnostic};
+use crate::source::SourceDb;
 use std::io::{IsTerminal, Write};
 
 pub fn use_color(choice: ColorChoice) -> bool {
@@ -26,4 +29,26 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn fail(message: &str) -> u8 {
     eprintln!("error: {message}");
     super::EXIT_USAGE
+}
+
+/// A usage or I/O problem in the format asked for: with JSON, a JSON document on stdout (and
+/// the same words on stderr, for a person reading the log).
+pub fn fail_as(format: Format, message: &str) -> u8 {
+    if format == Format::Json {
+        write_stdout(&json_failure(message, &[], &SourceDb::default()));
+    }
+    fail(message)
+}
+
+/// A command that could not give its result, as JSON: why, and every diagnostic with its place.
+/// The layout is that of `aims check --format json`, with `error` added.
+pub fn json_failure(message: &str, diags: &[Diagnostic], db: &SourceDb) -> Vec<u8> {
+    let v = serde_json::json!({
+        "version": 1,
+        "error": message,
+        "diagnostics": render::json_diagnostics(diags, db),
+    });
+    let mut out = serde_json::to_vec_pretty(&v).expect("diagnostics serialize");
+    out.push(b'\n');
+    out
 }

@@ -30,7 +30,7 @@ struct JsonRule<'a> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let spec = super::stdlib_only(args.paths.clone(), args.stdlib.clone());
+    let spec = super::stdlib_only(args.paths.clone(), args.stdlib.clone(), args.format);
     let c = match super::compile_spec(&spec) {
         Ok(c) => c,
         Err(code) => return code,

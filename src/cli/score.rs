@@ -1,11 +1,12 @@
 //! `aims score`: the scored risks and the scoring matrix.
 
-use super::output::{use_color, write_stdout};
+use super::output::{json_failure, use_color, write_stdout};
 use super::{SpecArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostics::render;
 use crate::scoring::Scoring;
 use clap::ValueEnum;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ScoreFormat {
@@ -35,7 +36,8 @@ pub struct Args {
 pub fn run(args: Args) -> u8 {
     let spec = SpecArgs {
         paths: args.paths.clone(),
-        format: super::Format::Human,
+        // A load problem is said in JSON when JSON was asked for; CSV cannot say it.
+        format: if args.format == ScoreFormat::Json { super::Format::Json } else { super::Format::Human },
         color: args.color,
         as_of: args.as_of,
         stdlib: args.stdlib.clone(),
@@ -44,12 +46,24 @@ pub fn run(args: Args) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let errors: Vec<_> =
+        c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
     let Some(scoring) = &c.scoring else {
-        let errors: Vec<_> =
-            c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
-        let mut out = render::human(&errors, &c.db, use_color(args.color));
-        out.extend_from_slice(b"no scores: the spec or its scoring script has errors\n");
-        write_stdout(&out);
+        let why = "no scores: the spec or its scoring script has errors";
+        match args.format {
+            ScoreFormat::Json => write_stdout(&json_failure(why, &errors, &c.db)),
+            // CSV has no place for an error: the rows stay empty and the reasons go to stderr.
+            ScoreFormat::Csv => {
+                let mut out = render::human(&errors, &c.db, use_color(args.color));
+                out.extend_from_slice(format!("{why}\n").as_bytes());
+                let _ = std::io::stderr().write_all(&out);
+            }
+            ScoreFormat::Human => {
+                let mut out = render::human(&errors, &c.db, use_color(args.color));
+                out.extend_from_slice(format!("{why}\n").as_bytes());
+                write_stdout(&out);
+            }
+        }
         return EXIT_FINDINGS;
     };
     let out = match args.format {
@@ -64,6 +78,9 @@ pub fn run(args: Args) -> u8 {
                 "matrix": scoring.matrix,
             });
             v["risks"] = serde_json::to_value(rows).expect("rows serialize");
+            v["unscored"] = serde_json::to_value(unscored_rows(&c.model, scoring)).expect("rows serialize");
+            v["diagnostics"] =
+                serde_json::to_value(render::json_diagnostics(&errors, &c.db)).expect("diagnostics serialize");
             let mut out = serde_json::to_vec_pretty(&v).expect("scores serialize");
             out.push(b'\n');
             out
@@ -80,6 +97,7 @@ pub fn run(args: Args) -> u8 {
                 "residual_score",
                 "residual_level",
                 "above_appetite",
+                "not_scored",
             ]);
             for r in rows(&c.model, scoring) {
                 let _ = w.write_record([
@@ -92,14 +110,75 @@ pub fn run(args: Args) -> u8 {
                     r.residual_score.map(fmt_num).unwrap_or_default(),
                     r.residual_level.unwrap_or_default(),
                     if r.above_appetite { "yes" } else { "no" }.to_string(),
+                    String::new(),
                 ]);
+            }
+            // A risk that could not be scored is a row too, with the reason in the last column.
+            for u in unscored_rows(&c.model, scoring) {
+                let blank = String::new;
+                let _ = w.write_record([
+                    u.risk,
+                    u.system,
+                    u.likelihood,
+                    u.impact,
+                    blank(),
+                    blank(),
+                    blank(),
+                    blank(),
+                    blank(),
+                    u.reason,
+                ]);
+            }
+            if !errors.is_empty() {
+                let _ = std::io::stderr().write_all(&render::human(&errors, &c.db, use_color(args.color)));
             }
             w.into_inner().unwrap_or_default()
         }
-        ScoreFormat::Human => human(&c.model, scoring).into_bytes(),
+        ScoreFormat::Human => {
+            let mut out = render::human(&errors, &c.db, use_color(args.color));
+            out.extend_from_slice(human(&c.model, scoring).as_bytes());
+            out
+        }
     };
     write_stdout(&out);
-    EXIT_OK
+    if errors.is_empty() && scoring.unscored.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+#[derive(serde::Serialize)]
+struct UnscoredRow {
+    risk: String,
+    system: String,
+    likelihood: String,
+    impact: String,
+    reason: String,
+}
+
+fn unscored_rows(model: &crate::sema::Model, s: &Scoring) -> Vec<UnscoredRow> {
+    s.unscored
+        .iter()
+        .map(|u| UnscoredRow {
+            risk: model.display_name(u.risk),
+            system: field_text(model, u.risk, "system"),
+            likelihood: field_text(model, u.risk, "likelihood"),
+            impact: field_text(model, u.risk, "impact"),
+            reason: u.reason.clone(),
+        })
+        .collect()
+}
+
+/// A list value's name or a reference's display name, for the tables.
+fn field_text(model: &crate::sema::Model, node: crate::sema::NodeId, field: &str) -> String {
+    match model.node(node).fields.get(field).map(|v| &v.kind) {
+        Some(crate::sema::ValueKind::Enum(e, i)) => {
+            model.schema.enum_def(*e).members.get_index(*i as usize).map(|(k, _)| k.clone()).unwrap_or_default()
+        }
+        Some(crate::sema::ValueKind::Ref(n)) => model.display_name(*n),
+        _ => String::new(),
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -119,14 +198,7 @@ fn rows(model: &crate::sema::Model, s: &Scoring) -> Vec<Row> {
     s.risks
         .iter()
         .map(|r| {
-            let node = model.node(r.risk);
-            let text = |f: &str| match node.fields.get(f).map(|v| &v.kind) {
-                Some(crate::sema::ValueKind::Enum(e, i)) => {
-                    model.schema.enum_def(*e).members.get_index(*i as usize).map(|(k, _)| k.clone()).unwrap_or_default()
-                }
-                Some(crate::sema::ValueKind::Ref(n)) => model.display_name(*n),
-                _ => String::new(),
-            };
+            let text = |f: &str| field_text(model, r.risk, f);
             // The highest residual is the one the appetite is compared with.
             let worst = r.residual.iter().max_by(|a, b| a.score.total_cmp(&b.score));
             Row {
@@ -177,11 +249,12 @@ fn human(model: &crate::sema::Model, s: &Scoring) -> String {
     }
     let _ = writeln!(out, "{:lw$}  {:>w$}", "", "likelihood ->", w = cw);
     let rows = rows(model, s);
-    if rows.is_empty() {
+    let unscored = unscored_rows(model, s);
+    if rows.is_empty() && unscored.is_empty() {
         out.push_str("\nNo risk has both a likelihood and an impact yet.\n");
         return out;
     }
-    let rw = rows.iter().map(|r| r.risk.len()).max().unwrap_or(4).max(4);
+    let rw = rows.iter().map(|r| r.risk.len()).chain(unscored.iter().map(|u| u.risk.len())).max().unwrap_or(4).max(4);
     let _ = writeln!(out, "\n{:rw$}  {:>8}  {:<9}  {:>8}  {:<9}  appetite", "risk", "inherent", "", "residual", "");
     for r in rows {
         let _ = writeln!(
@@ -193,6 +266,16 @@ fn human(model: &crate::sema::Model, s: &Scoring) -> String {
             r.residual_score.map(fmt_num).unwrap_or_else(|| "-".into()),
             r.residual_level.unwrap_or_default(),
             if r.above_appetite { "ABOVE" } else { "within" }
+        );
+    }
+    for u in &unscored {
+        let _ = writeln!(out, "{:rw$}  {:>8}  {}", u.risk, "-", u.reason);
+    }
+    if !unscored.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} could not be scored; the errors above say why",
+            super::output::plural(unscored.len(), "risk", "risks")
         );
     }
     out

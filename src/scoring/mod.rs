@@ -51,6 +51,14 @@ pub struct Cell {
     pub level: String,
 }
 
+/// A risk with a likelihood and an impact that could not be scored, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unscored {
+    #[serde(skip)]
+    pub risk: NodeId,
+    pub reason: String,
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct Scoring {
     /// The script used, as shown to the user.
@@ -61,6 +69,8 @@ pub struct Scoring {
     pub impacts: Vec<String>,
     pub matrix: Vec<Cell>,
     pub risks: Vec<Scored>,
+    /// Risks the script failed on, or that were not scored after a runaway; never left out.
+    pub unscored: Vec<Unscored>,
 }
 
 /// Scores every risk of the model with the script in `file` of `db`, writing the computed
@@ -82,7 +92,8 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     let ast = match sandbox.engine.compile(&script.text) {
         Ok(ast) => ast,
         Err(e) => {
-            let s = Runner { sandbox: &sandbox, ast: &AST::empty(), script, file, diags: Vec::new(), failed: false };
+            let empty = AST::empty();
+            let s = Runner::new(&sandbox, &empty, script, file, 0);
             let span = s.span_at(e.position());
             diags.push(
                 Diagnostic::new(
@@ -95,7 +106,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             return None;
         }
     };
-    let mut s = Runner { sandbox: &sandbox, ast: &ast, script, file, diags: Vec::new(), failed: false };
+    let mut s = Runner::new(&sandbox, &ast, script, file, 0);
     for (name, sig) in [(c::FN_SCORE, "fn score(risk)"), (c::FN_LEVEL, "fn level(score)")] {
         if !s.ast.iter_functions().any(|f| f.name == name && f.params.len() == 1) {
             s.diags.push(
@@ -142,20 +153,49 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
 
     // Risks are independent: score them in parallel, then write the results in order.
     let appetite = appetite(model, levels_enum);
-    let computed: Vec<(Option<Computed>, Vec<Diagnostic>)> = model
+    let computed: Vec<(Outcome, Vec<Diagnostic>)> = model
         .items_of(risk_kind)
         .par_iter()
-        .map(|&risk| {
-            let mut s = Runner { sandbox: &sandbox, ast: &ast, script, file, diags: Vec::new(), failed: false };
+        .enumerate()
+        .map(|(index, &risk)| {
+            let mut s = Runner::new(&sandbox, &ast, script, file, index);
             let c = compute(model, &mut s, risk, &levels);
             (c, s.diags)
         })
         .collect();
     let mut risks = Vec::new();
-    for (c, mut d) in computed {
-        diags.append(&mut d);
-        if let Some(c) = c {
-            risks.push(apply(model, c, &levels, levels_enum, appetite));
+    let mut unscored = Vec::new();
+    let mut skipped = 0;
+    let first = diags.len();
+    // Every risk after the first runaway (in file order) is unscored, whatever its thread did.
+    let first_runaway = sandbox.first_runaway().unwrap_or(usize::MAX);
+    for (index, (c, mut d)) in computed.into_iter().enumerate() {
+        let c = match c {
+            Outcome::Scored(Computed { risk, .. }) | Outcome::Failed(risk, _) if index > first_runaway => {
+                Outcome::Skipped(risk)
+            }
+            c => c,
+        };
+        if !matches!(c, Outcome::Skipped(_)) {
+            diags.append(&mut d);
+        }
+        match c {
+            Outcome::Scored(c) => risks.push(apply(model, c, &levels, levels_enum, appetite)),
+            Outcome::NoScales => {}
+            Outcome::Failed(risk, reason) => unscored.push(Unscored { risk, reason }),
+            Outcome::Skipped(risk) => {
+                skipped += 1;
+                let reason = "not scored: scoring stopped when the script ran too long on an earlier risk".to_string();
+                unscored.push(Unscored { risk, reason });
+            }
+        }
+    }
+    // The runaway is reported once, with the count of the risks it left unscored.
+    if skipped > 0 {
+        if let Some(d) = diags[first..].iter_mut().find(|d| d.code == codes::SCRIPT_RUNAWAY.id) {
+            let others =
+                if skipped == 1 { "1 other risk was".to_string() } else { format!("{skipped} other risks were") };
+            d.notes.push(format!("{others} not scored: scoring stops at the first risk the script runs away on"));
         }
     }
     Some(Scoring {
@@ -168,6 +208,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
         impacts,
         matrix,
         risks,
+        unscored,
     })
 }
 
@@ -180,10 +221,37 @@ struct Computed {
     residual: Vec<(NodeId, NodeId, f64, usize)>,
 }
 
-fn compute(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Option<Computed> {
+/// What became of one risk.
+enum Outcome {
+    Scored(Computed),
+    /// No likelihood or impact: nothing to score yet.
+    NoScales,
+    /// The script failed on it (the diagnostic says how; the reason repeats it for reports).
+    Failed(NodeId, String),
+    /// Not run: another call ran away first.
+    Skipped(NodeId),
+}
+
+fn compute(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Outcome {
     let node = model.node(risk);
-    enum_field(&node.fields, c::LIKELIHOOD)?;
-    enum_field(&node.fields, c::IMPACT)?;
+    if enum_field(&node.fields, c::LIKELIHOOD).is_none() || enum_field(&node.fields, c::IMPACT).is_none() {
+        return Outcome::NoScales;
+    }
+    match scores(model, s, risk, levels) {
+        Some(c) if !s.failed => Outcome::Scored(c),
+        _ if s.skipped => Outcome::Skipped(risk),
+        _ => {
+            let reason = s.diags.last().map_or_else(|| "the scoring script failed".to_string(), |d| d.message.clone());
+            Outcome::Failed(risk, reason)
+        }
+    }
+}
+
+/// The inherent and residual scores of a risk; `None` (with the reason in `s`) when a call
+/// failed. A residual that fails makes the whole risk unscored: half a result would compare
+/// the wrong level with the appetite.
+fn scores(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Option<Computed> {
+    let node = model.node(risk);
     let label = (node.file, node.header);
     let name = model.display_name(risk);
     let map = input::risk(model, risk, None);
@@ -204,8 +272,8 @@ fn compute(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Op
         let label = (rn.file, rn.header);
         let map = input::risk(model, risk, Some(res));
         let what = format!("the residual risk of `{name}`");
-        let Some(rscore) = s.score(map, &what, Some(label)) else { continue };
-        let Some(rlevel) = s.level(rscore, levels, &what, Some(label)) else { continue };
+        let rscore = s.score(map, &what, Some(label))?;
+        let rlevel = s.level(rscore, levels, &what, Some(label))?;
         residual.push((t, res, rscore, rlevel));
     }
     Some(Computed { risk, score, level, residual })
@@ -282,9 +350,17 @@ struct Runner<'a> {
     file: FileId,
     diags: Vec<Diagnostic>,
     failed: bool,
+    /// A call was not made, or was cut short, because the script ran away on an earlier risk.
+    skipped: bool,
+    /// The risk's place in file order (0 for the cells of the matrix).
+    index: usize,
 }
 
-impl Runner<'_> {
+impl<'a> Runner<'a> {
+    fn new(sandbox: &'a sandbox::Sandbox, ast: &'a AST, script: &'a SourceFile, file: FileId, index: usize) -> Self {
+        Runner { sandbox, ast, script, file, diags: Vec::new(), failed: false, skipped: false, index }
+    }
+
     fn span_at(&self, pos: rhai::Position) -> Span {
         let text = &self.script.text;
         let (Some(line), col) = (pos.line(), pos.position().unwrap_or(1)) else { return Span::new(0, 0) };
@@ -305,7 +381,11 @@ impl Runner<'_> {
     }
 
     fn call(&mut self, name: &str, arg: Dynamic, what: &str, item: Option<(FileId, Span)>) -> Option<Dynamic> {
-        self.sandbox.start_call();
+        if !self.sandbox.start_call(self.index) {
+            self.failed = true;
+            self.skipped = true;
+            return None;
+        }
         let mut scope = rhai::Scope::new();
         // Only the functions are used: top-level statements of the script are never run.
         let options = rhai::CallFnOptions::new().eval_ast(false);
@@ -328,6 +408,16 @@ impl Runner<'_> {
         }
         let pos = inner.position();
         let span = if pos.is_none() { self.fn_span(name) } else { self.span_at(pos) };
+        let token = match inner {
+            EvalAltResult::ErrorTerminated(token, _) => Some(token),
+            _ => None,
+        };
+        if matches!(inner, EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..))
+            && !self.sandbox.ran_away(self.index, token)
+        {
+            self.skipped = true;
+            return;
+        }
         let (code, message, help) = match inner {
             EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => (
                 codes::SCRIPT_RUNAWAY,
@@ -341,6 +431,21 @@ impl Runner<'_> {
                 codes::SCRIPT_RUNAWAY,
                 format!("the scoring script was stopped while scoring {what}: its calls nest too deeply"),
                 "look for a function that calls itself without end".to_string(),
+            ),
+            EvalAltResult::ErrorFunctionNotFound(signature, _) => {
+                let fn_name = signature.split([' ', '(']).next().unwrap_or(signature);
+                (
+                    codes::SCRIPT_RUNTIME,
+                    format!("the scoring script failed on {what}: there is no function `{fn_name}` it can call"),
+                    "a scoring script can compute with numbers, texts, lists and maps, but cannot read the clock, \
+                     sleep, read files or print; docs/scoring.md lists what it receives"
+                        .to_string(),
+                )
+            }
+            EvalAltResult::ErrorRuntime(value, _) => (
+                codes::SCRIPT_RUNTIME,
+                format!("the scoring script failed on {what}: it stopped with the message `{value}`"),
+                "the script's own `throw` stopped it; docs/scoring.md lists what the script receives".to_string(),
             ),
             other => (
                 codes::SCRIPT_RUNTIME,
@@ -464,6 +569,16 @@ fn describe(v: &Dynamic) -> String {
         format!("the text `\"{v}\"`")
     } else if v.is_bool() {
         format!("the yes/no value `{v}`")
+    } else if let Ok(f) = v.as_float() {
+        if f.is_nan() {
+            "`NaN`, which is not a number (a calculation such as `0.0 / 0.0` has no result)".into()
+        } else {
+            format!("`{f}`, a number too large to compare")
+        }
+    } else if v.is_array() {
+        "a list".into()
+    } else if v.is_map() {
+        "a map".into()
     } else {
         format!("a value of type `{}`", v.type_name())
     }
