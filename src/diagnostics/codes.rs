@@ -65,4 +65,6 @@ codes! {
     RULE_DECLARATION = "E0404", Error, "a rule declaration is incomplete or wrong";
     UNKNOWN_RULE = "E0405", Error, "a waiver or override names a rule that does not exist";
     DUPLICATE_RULE = "E0406", Error, "two rules with the same id";
+    RULE_TOO_LONG = "E0407", Error, "a rule condition too long or nested too deeply";
+    DATE_OUT_OF_RANGE = "E0408", Error, "date arithmetic past the last (or first) date of the calendar";
 }

@@ -48,7 +48,17 @@ impl<'m> Checker<'m> {
         let message = self.message(&b.message);
         let help = b.help.as_ref().map(|h| self.message(h));
         self.scope.truncate(slot);
-        Some(Body { source, filter, require: require?, message: message?, help: help.flatten(), slots: self.slots })
+        let (mut filter, mut require, mut message, mut help) = (filter, require?, message?, help.flatten());
+        let mut hoisted = 0;
+        filter.iter_mut().chain([&mut require]).for_each(|e| hoist(e, &mut hoisted));
+        for pieces in [Some(&mut message), help.as_mut()].into_iter().flatten() {
+            for p in pieces.iter_mut() {
+                if let Piece::Expr(e) = p {
+                    hoist(e, &mut hoisted);
+                }
+            }
+        }
+        Some(Body { source, filter, require, message, help, slots: self.slots, hoisted })
     }
 
     fn bind(&mut self, name: &str, ty: Ty) -> usize {
@@ -158,37 +168,68 @@ impl<'m> Checker<'m> {
             Some(f) => Some(Box::new(f?)),
             None => None,
         };
-        let src = self.indexed(src, slot, filter.as_deref());
+        let (src, filter) = self.indexed(src, slot, filter);
         Some((slot, src, filter))
     }
 
     /// Replaces a scan over a whole kind by an index look-up when the filter pins a reference
     /// field of the bound variable to a value (`a.system == s`, `c in t.controls`). This keeps
-    /// rules such as "every system has an assessment" linear instead of quadratic.
-    fn indexed(&self, src: Source, slot: usize, filter: Option<&Ex>) -> Source {
-        let Source::Kind(kind) = src else { return src };
-        let Some(filter) = filter else { return src };
-        match self.join_key(kind, slot, filter) {
-            Some((field, target)) => Source::Referrers { kind, field, target: Box::new(target) },
-            None => src,
+    /// rules such as "every system has an assessment" linear instead of quadratic. When the
+    /// look-up answers the condition exactly, the condition is dropped from the filter, so it is
+    /// not tested again on each candidate (which would copy a list of thousands per test).
+    fn indexed(&self, src: Source, slot: usize, filter: Option<Box<Ex>>) -> (Source, Option<Box<Ex>>) {
+        let Source::Kind(kind) = src else { return (src, filter) };
+        let Some(filter) = filter else { return (src, None) };
+        match self.join(kind, slot, *filter) {
+            (rest, Some((field, target))) => {
+                (Source::Referrers { kind, field, target: Box::new(target) }, Some(Box::new(rest)))
+            }
+            (rest, None) => (src, Some(Box::new(rest))),
         }
     }
 
-    fn join_key(&self, kind: KindId, slot: usize, e: &Ex) -> Option<(String, Ex)> {
-        let is_ref_field = |f: &str| {
-            self.model.schema.kind(kind).fields.get(f).is_some_and(|d| match &d.ty {
-                Type::Ref(_) => true,
-                Type::List(inner) => matches!(**inner, Type::Ref(_)),
-                _ => false,
-            })
+    /// Finds the first join condition among the `and`-ed conditions of `e` (in the order they
+    /// are written): the field, the value it must refer to, and `e` without that condition when
+    /// the look-up makes it true for every candidate.
+    fn join(&self, kind: KindId, slot: usize, e: Ex) -> (Ex, Option<(String, Ex)>) {
+        match e {
+            Ex::And(a, b) => {
+                let (a, key) = self.join(kind, slot, *a);
+                if key.is_some() {
+                    return (and(a, *b), key);
+                }
+                let (b, key) = self.join(kind, slot, *b);
+                (and(a, b), key)
+            }
+            other => match self.join_key(kind, slot, &other) {
+                Some((field, target, true)) => (Ex::Lit(Lit::Bool(true)), Some((field, target))),
+                Some((field, target, false)) => (other, Some((field, target))),
+                None => (other, None),
+            },
+        }
+    }
+
+    /// `x.field == target` or `target in x.field`, for a reference field: the field, the
+    /// target, and whether the referrers of the target are exactly the items that pass (not so
+    /// for `==` on a list field, which is never equal to one item).
+    fn join_key(&self, kind: KindId, slot: usize, e: &Ex) -> Option<(String, Ex, bool)> {
+        // (is a reference field, holds one reference)
+        let ref_field = |f: &str| {
+            let d = self.model.schema.kind(kind).fields.get(f)?;
+            match &d.ty {
+                Type::Ref(_) => Some(!d.many),
+                Type::List(inner) if matches!(**inner, Type::Ref(_)) => Some(false),
+                _ => None,
+            }
         };
         match e {
-            Ex::And(a, b) => self.join_key(kind, slot, a).or_else(|| self.join_key(kind, slot, b)),
             Ex::Compare(BinOp::Eq, a, b) => {
                 for (field_side, other) in [(a, b), (b, a)] {
                     if let Ex::Field(base, f) = &**field_side {
-                        if matches!(**base, Ex::Var(s) if s == slot) && is_ref_field(f) && !uses_slot(other, slot) {
-                            return Some((f.clone(), (**other).clone()));
+                        if matches!(**base, Ex::Var(s) if s == slot) && !uses_slot(other, slot) {
+                            if let Some(single) = ref_field(f) {
+                                return Some((f.clone(), (**other).clone(), single));
+                            }
                         }
                     }
                 }
@@ -196,8 +237,8 @@ impl<'m> Checker<'m> {
             }
             Ex::In(elem, list) => {
                 if let Ex::Field(base, f) = &**list {
-                    if matches!(**base, Ex::Var(s) if s == slot) && is_ref_field(f) && !uses_slot(elem, slot) {
-                        return Some((f.clone(), (**elem).clone()));
+                    if matches!(**base, Ex::Var(s) if s == slot) && !uses_slot(elem, slot) && ref_field(f).is_some() {
+                        return Some((f.clone(), (**elem).clone(), true));
                     }
                 }
                 None
@@ -421,7 +462,7 @@ impl<'m> Checker<'m> {
                     }
                 };
                 let (le, re) = if matches!((&lt, &rt), (Ty::Duration, Ty::Date)) { (re, le) } else { (le, re) };
-                Some((Ex::Arith(op, Box::new(le), Box::new(re)), ty))
+                Some((Ex::Arith(op, Box::new(le), Box::new(re), span), ty))
             }
             _ => {
                 let (le, lt) = self.expr(l)?;
@@ -611,22 +652,70 @@ fn word_of(e: &ast::Expr) -> Option<String> {
 
 /// Whether an expression reads the variable in `slot` (directly or inside a nested quantifier).
 pub(crate) fn uses_slot(e: &Ex, slot: usize) -> bool {
+    reads(e, &|s| s == slot)
+}
+
+/// Whether an expression reads a variable whose slot passes `pick`. The recursion follows the
+/// tree, whose depth the parser bounds.
+fn reads(e: &Ex, pick: &dyn Fn(usize) -> bool) -> bool {
     match e {
-        Ex::Var(s) => *s == slot,
+        Ex::Var(s) => pick(*s),
         Ex::Lit(_) | Ex::Today => false,
-        Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) => uses_slot(b, slot),
-        Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b) => {
-            uses_slot(a, slot) || uses_slot(b, slot)
+        Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => reads(b, pick),
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
+            reads(a, pick) || reads(b, pick)
         }
-        Ex::List(items) => items.iter().any(|i| uses_slot(i, slot)),
+        Ex::List(items) => items.iter().any(|i| reads(i, pick)),
         Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } => {
-            filter.as_ref().is_some_and(|f| uses_slot(f, slot))
+            filter.as_ref().is_some_and(|f| reads(f, pick))
                 || match source {
                     Source::Kind(_) | Source::Once => false,
-                    Source::Referrers { target, .. } => uses_slot(target, slot),
-                    Source::Expr(e) => uses_slot(e, slot),
+                    Source::Referrers { target, .. } => reads(target, pick),
+                    Source::Expr(e) => reads(e, pick),
                 }
         }
+    }
+}
+
+/// `a and b`, leaving out a side that is always true.
+fn and(a: Ex, b: Ex) -> Ex {
+    match (a, b) {
+        (Ex::Lit(Lit::Bool(true)), x) | (x, Ex::Lit(Lit::Bool(true))) => x,
+        (a, b) => Ex::And(Box::new(a), Box::new(b)),
+    }
+}
+
+/// Wraps every quantifier and count that reads no variable bound outside it in
+/// [`Ex::Hoisted`], numbering them from `next`. Variables are numbered by scope depth, so one
+/// bound at slot `k` is independent of the item exactly when it reads no slot below `k`.
+fn hoist(e: &mut Ex, next: &mut usize) {
+    let bound = match e {
+        Ex::Quantified { slot, .. } | Ex::Count { slot, .. } => Some(*slot),
+        _ => None,
+    };
+    if bound.is_some_and(|k| !reads(e, &|s| s < k)) {
+        let inner = std::mem::replace(e, Ex::Today);
+        *e = Ex::Hoisted(*next, Box::new(inner));
+        *next += 1;
+        return;
+    }
+    match e {
+        Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } => {
+            if let Some(f) = filter {
+                hoist(f, next);
+            }
+            match source {
+                Source::Referrers { target: x, .. } | Source::Expr(x) => hoist(x, next),
+                Source::Kind(_) | Source::Once => {}
+            }
+        }
+        Ex::Var(_) | Ex::Lit(_) | Ex::Today | Ex::Hoisted(..) => {}
+        Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) => hoist(b, next),
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
+            hoist(a, next);
+            hoist(b, next);
+        }
+        Ex::List(items) => items.iter_mut().for_each(|i| hoist(i, next)),
     }
 }
 

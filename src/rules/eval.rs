@@ -1,36 +1,77 @@
 //! Evaluates checked rules over the Model. Every look-up is an index (items of a kind, the
-//! referrers of a node), so a rule costs time in proportion to the items it visits.
+//! referrers of a node), so a rule costs time in proportion to the items it visits; a
+//! sub-condition that does not depend on the rule's item is computed once per rule run
+//! ([`Ex::Hoisted`]); values are borrowed from the Model and the rule, not copied.
 
 use super::ir::{Ex, Lit, Piece, Source};
+use crate::diagnostics::{codes, Diagnostic};
 use crate::sema::{Model, NodeId, Value, ValueKind};
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{BinOp, DurationUnit, Quantifier};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Val {
+pub enum Val<'a> {
     /// A field that is not given.
     Absent,
     Bool(bool),
     Int(i64),
     Number(f64),
-    Text(String),
+    Text(Cow<'a, str>),
     Date(jiff::civil::Date),
     Duration(i64, DurationUnit),
     Enum(usize, u32),
     Node(NodeId),
-    List(Vec<Val>),
+    List(Vec<Val<'a>>),
 }
 
-pub struct Env<'m> {
-    pub model: &'m Model,
+/// What a `for` or a quantifier ranges over, borrowed where the Model already has the list.
+pub enum Items<'a> {
+    Nodes(&'a [NodeId]),
+    Vals(Vec<Val<'a>>),
+}
+
+impl<'a> Items<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Items::Nodes(n) => n.len(),
+            Items::Vals(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, i: usize) -> Val<'a> {
+        match self {
+            Items::Nodes(n) => Val::Node(n[i]),
+            Items::Vals(v) => v[i].clone(),
+        }
+    }
+}
+
+pub struct Env<'a> {
+    pub model: &'a Model,
     pub today: jiff::civil::Date,
     /// Nodes of each kind, nested blocks included.
-    pub nodes_of_kind: &'m [Vec<NodeId>],
-    pub slots: Vec<Val>,
+    pub nodes_of_kind: &'a [Vec<NodeId>],
+    pub slots: Vec<Val<'a>>,
+    /// The file of the rule being run (where a date that falls off the calendar is computed).
+    pub rule_file: FileId,
+    /// The rule's id, for the date-overflow diagnostic.
+    pub rule_id: &'a str,
+    /// Values of the rule's hoisted sub-conditions, computed on first use in this rule run,
+    /// with the date overflow their computation met, if any.
+    pub hoisted: Vec<Option<(Val<'a>, Option<Diagnostic>)>>,
+    /// The first date computation that fell off the calendar since this was last taken: the
+    /// rule cannot decide the item, and says so instead of reporting it as due.
+    pub overflow: Option<Diagnostic>,
 }
 
-impl Env<'_> {
-    pub fn eval(&mut self, e: &Ex) -> Val {
+impl<'a> Env<'a> {
+    pub fn eval(&mut self, e: &'a Ex) -> Val<'a> {
         match e {
             Ex::Lit(l) => lit(l),
             Ex::Today => Val::Date(self.today),
@@ -48,62 +89,108 @@ impl Env<'_> {
                 Val::Bool(compare(*op, &a, &b))
             }
             Ex::In(elem, list) => {
-                let (e, l) = (self.eval(elem), self.eval(list));
-                Val::Bool(match l {
-                    Val::List(items) => items.iter().any(|i| compare(BinOp::Eq, &e, i)),
-                    other => compare(BinOp::Eq, &e, &other),
-                })
+                let e = self.eval(elem);
+                Val::Bool(self.contains(list, &e))
             }
             Ex::IsKind(e, kind) => Val::Bool(matches!(self.eval(e), Val::Node(n) if self.model.node(n).kind == *kind)),
-            Ex::Arith(op, a, b) => {
-                let (a, b) = (self.eval(a), self.eval(b));
-                arith(*op, a, b)
+            Ex::Arith(op, a, b, span) => {
+                let (x, y) = (self.eval(a), self.eval(b));
+                match (&x, &y) {
+                    (Val::Date(d), Val::Duration(n, u)) => match shift(*op, *d, *n, *u) {
+                        Some(date) => Val::Date(date),
+                        None => {
+                            self.date_overflow(*op, *d, (*n, *u), [&**a, &**b], *span);
+                            Val::Absent
+                        }
+                    },
+                    _ => arith(*op, x, y),
+                }
             }
             Ex::List(items) => Val::List(items.iter().map(|i| self.eval(i)).collect()),
             Ex::Quantified { quantifier, slot, source, filter } => {
                 let items = self.source(source);
-                let mut passed = 0usize;
-                for item in &items {
-                    self.slots[*slot] = item.clone();
+                for i in 0..items.len() {
+                    let item = items.get(i);
                     let ok = match filter {
-                        Some(f) => self.test(f),
-                        None => truthy(item),
+                        Some(f) => {
+                            self.slots[*slot] = item;
+                            self.test(f)
+                        }
+                        None => truthy(&item),
                     };
                     match (quantifier, ok) {
                         (Quantifier::Any, true) => return Val::Bool(true),
                         (Quantifier::All, false) | (Quantifier::None, true) => return Val::Bool(false),
-                        _ => passed += ok as usize,
+                        _ => {}
                     }
                 }
-                let _ = passed;
                 Val::Bool(!matches!(quantifier, Quantifier::Any))
             }
             Ex::Count { slot, source, filter } => {
                 let items = self.source(source);
                 let mut n = 0;
-                for item in &items {
-                    self.slots[*slot] = item.clone();
-                    if filter.as_ref().is_none_or(|f| self.test(f)) {
-                        n += 1;
-                    }
+                for i in 0..items.len() {
+                    let passes = match filter {
+                        Some(f) => {
+                            self.slots[*slot] = items.get(i);
+                            self.test(f)
+                        }
+                        None => true,
+                    };
+                    n += passes as i64;
                 }
                 Val::Int(n)
+            }
+            Ex::Hoisted(index, inner) => {
+                if let Some((v, overflow)) = &self.hoisted[*index] {
+                    if self.overflow.is_none() {
+                        self.overflow = overflow.clone();
+                    }
+                    return v.clone();
+                }
+                // Computed with the overflow record of its own, so that every item that uses
+                // the value learns of an overflow in it, not only the first.
+                let outer = self.overflow.take();
+                let v = self.eval(inner);
+                let own = self.overflow.take();
+                self.overflow = outer.or_else(|| own.clone());
+                self.hoisted[*index] = Some((v.clone(), own));
+                v
             }
         }
     }
 
-    pub fn test(&mut self, e: &Ex) -> bool {
+    pub fn test(&mut self, e: &'a Ex) -> bool {
         truthy(&self.eval(e))
     }
 
-    pub fn source(&mut self, s: &Source) -> Vec<Val> {
-        match s {
-            Source::Kind(k) => {
-                self.nodes_of_kind.get(*k).map_or(Vec::new(), |v| v.iter().map(|n| Val::Node(*n)).collect())
+    /// Whether `list` holds `e`. A field of an item is searched where it is stored, without
+    /// copying the list (`s in c.systems` over a list of thousands of systems).
+    fn contains(&mut self, list: &'a Ex, e: &Val<'a>) -> bool {
+        if let Ex::Field(base, name) = list {
+            if let Val::Node(n) = self.eval(base) {
+                let node = self.model.node(n);
+                if !matches!(name.as_str(), "id" | "title") {
+                    return match node.fields.get(name) {
+                        Some(Value { kind: ValueKind::List(items), .. }) => items.iter().any(|i| value_eq(e, i)),
+                        Some(v) => value_eq(e, v),
+                        None => false,
+                    };
+                }
             }
-            Source::Once => vec![Val::Absent],
+        }
+        match self.eval(list) {
+            Val::List(items) => items.iter().any(|i| compare(BinOp::Eq, e, i)),
+            other => compare(BinOp::Eq, e, &other),
+        }
+    }
+
+    pub fn source(&mut self, s: &'a Source) -> Items<'a> {
+        match s {
+            Source::Kind(k) => Items::Nodes(self.nodes_of_kind.get(*k).map_or(&[], |v| v.as_slice())),
+            Source::Once => Items::Vals(vec![Val::Absent]),
             Source::Referrers { kind, field, target } => {
-                let Val::Node(t) = self.eval(target) else { return Vec::new() };
+                let Val::Node(t) = self.eval(target) else { return Items::Vals(Vec::new()) };
                 let mut out: Vec<Val> = Vec::new();
                 for r in self.model.referrers(t) {
                     if r.field == *field && self.model.node(r.from).kind == *kind {
@@ -114,23 +201,23 @@ impl Env<'_> {
                         }
                     }
                 }
-                out
+                Items::Vals(out)
             }
-            Source::Expr(e) => match self.eval(e) {
+            Source::Expr(e) => Items::Vals(match self.eval(e) {
                 Val::List(items) => items,
                 Val::Absent => Vec::new(),
                 one => vec![one],
-            },
+            }),
         }
     }
 
-    fn field(&self, base: Val, name: &str) -> Val {
+    fn field(&self, base: Val<'a>, name: &str) -> Val<'a> {
         match base {
             Val::Node(n) => {
                 let node = self.model.node(n);
                 match name {
-                    "id" => node.id.clone().map_or(Val::Absent, Val::Text),
-                    "title" => node.title.clone().map_or(Val::Absent, Val::Text),
+                    "id" => node.id.as_deref().map_or(Val::Absent, |t| Val::Text(Cow::Borrowed(t))),
+                    "title" => node.title.as_deref().map_or(Val::Absent, |t| Val::Text(Cow::Borrowed(t))),
                     _ => node.fields.get(name).map_or(Val::Absent, value),
                 }
             }
@@ -149,7 +236,60 @@ impl Env<'_> {
         }
     }
 
-    pub fn render(&mut self, pieces: &[Piece]) -> String {
+    /// Records that `date op duration` falls off the calendar, pointing at the item's fields
+    /// the operands were read from (where the author can correct them), and at the rule.
+    fn date_overflow(
+        &mut self,
+        op: BinOp,
+        date: jiff::civil::Date,
+        dur: (i64, DurationUnit),
+        operands: [&'a Ex; 2],
+        at: Span,
+    ) {
+        if self.overflow.is_some() {
+            return;
+        }
+        let later = (dur.0 >= 0) == (op == BinOp::Add);
+        let dur_text = format!("{} {}", dur.0, dur.1.name(dur.0));
+        let verb = if op == BinOp::Add { "plus" } else { "minus" };
+        let message = if later {
+            format!("`{date}` {verb} `{dur_text}` is after 9999-12-31, the last date aims can count to")
+        } else {
+            format!("`{date}` {verb} `{dur_text}` is before the first date aims can count from (in the year -9999)")
+        };
+        let mut places = Vec::new();
+        // The duration first: an interval of thousands of years is the usual mistake.
+        for e in [operands[1], operands[0]] {
+            let Ex::Field(base, name) = e else { continue };
+            let Val::Node(n) = self.eval(base) else { continue };
+            let node = self.model.node(n);
+            if let Some(v) = node.fields.get(name) {
+                let label = match v.kind {
+                    ValueKind::Duration(..) => "this duration",
+                    _ => "this date",
+                };
+                places.push((node.file, v.span, label));
+            }
+        }
+        let rule_label = format!("computed here by the rule `{}`", self.rule_id);
+        let mut d = Diagnostic::new(codes::DATE_OUT_OF_RANGE, message);
+        d = match places.first() {
+            Some(&(file, span, label)) => d.primary(file, span, label),
+            None => d.primary(self.rule_file, at, rule_label.clone()),
+        };
+        for &(file, span, label) in places.iter().skip(1) {
+            d = d.secondary(file, span, label);
+        }
+        if !places.is_empty() {
+            d = d.secondary(self.rule_file, at, rule_label);
+        }
+        self.overflow = Some(d.help(
+            "correct the date or the duration: the rule cannot say whether this is due until the date it \
+             computes is a real one",
+        ));
+    }
+
+    pub fn render(&mut self, pieces: &'a [Piece]) -> String {
         let mut out = String::new();
         for p in pieces {
             match p {
@@ -169,7 +309,7 @@ impl Env<'_> {
             Val::Bool(b) => if *b { "yes" } else { "no" }.into(),
             Val::Int(n) => n.to_string(),
             Val::Number(n) => format!("{n}"),
-            Val::Text(t) => t.clone(),
+            Val::Text(t) => t.to_string(),
             Val::Date(d) => d.to_string(),
             Val::Duration(n, u) => format!("{n} {}", u.name(*n)),
             Val::Enum(e, i) => {
@@ -181,12 +321,12 @@ impl Env<'_> {
     }
 }
 
-fn lit(l: &Lit) -> Val {
+fn lit(l: &Lit) -> Val<'_> {
     match l {
         Lit::Bool(b) => Val::Bool(*b),
         Lit::Int(n) => Val::Int(*n),
         Lit::Number(n) | Lit::Percent(n) => Val::Number(*n),
-        Lit::Text(t) => Val::Text(t.clone()),
+        Lit::Text(t) => Val::Text(Cow::Borrowed(t)),
         Lit::Date(d) => Val::Date(*d),
         Lit::Duration(n, u) => Val::Duration(*n, *u),
         Lit::Enum(e, i) => Val::Enum(*e, *i),
@@ -194,9 +334,9 @@ fn lit(l: &Lit) -> Val {
     }
 }
 
-fn value(v: &Value) -> Val {
+fn value(v: &Value) -> Val<'_> {
     match &v.kind {
-        ValueKind::Text(t) => Val::Text(t.clone()),
+        ValueKind::Text(t) => Val::Text(Cow::Borrowed(t)),
         ValueKind::Int(n) => Val::Int(*n),
         ValueKind::Decimal(n) | ValueKind::Percent(n) => Val::Number(*n),
         ValueKind::Bool(b) => Val::Bool(*b),
@@ -206,6 +346,15 @@ fn value(v: &Value) -> Val {
         ValueKind::Ref(n) | ValueKind::Block(n) => Val::Node(*n),
         ValueKind::List(items) => Val::List(items.iter().map(value).collect()),
         ValueKind::Unresolved(_) => Val::Absent,
+    }
+}
+
+/// `e == v` for one stored value, without building a [`Val`] for anything but a scalar.
+fn value_eq(e: &Val, v: &Value) -> bool {
+    match (e, &v.kind) {
+        (Val::Node(a), ValueKind::Ref(b) | ValueKind::Block(b)) => a == b,
+        (Val::Node(_), _) => false,
+        _ => compare(BinOp::Eq, e, &value(v)),
     }
 }
 
@@ -271,20 +420,22 @@ pub fn compare(op: BinOp, a: &Val, b: &Val) -> bool {
     }
 }
 
-fn arith(op: BinOp, a: Val, b: Val) -> Val {
+/// `date + duration` (or `-`), or `None` when the result is not a date the calendar has.
+fn shift(op: BinOp, d: jiff::civil::Date, n: i64, u: DurationUnit) -> Option<jiff::civil::Date> {
+    let n = if op == BinOp::Sub { n.checked_neg()? } else { n };
+    let span = match u {
+        DurationUnit::Day => jiff::Span::new().try_days(n),
+        DurationUnit::Week => jiff::Span::new().try_weeks(n),
+        DurationUnit::Month => jiff::Span::new().try_months(n),
+        DurationUnit::Year => jiff::Span::new().try_years(n),
+    };
+    span.ok().and_then(|s| d.checked_add(s).ok())
+}
+
+fn arith<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> Val<'a> {
     let sign = if op == BinOp::Sub { -1 } else { 1 };
     match (a, b) {
-        (Val::Date(d), Val::Duration(n, u)) => {
-            let n = n * sign;
-            let span = match u {
-                DurationUnit::Day => jiff::Span::new().try_days(n),
-                DurationUnit::Week => jiff::Span::new().try_weeks(n),
-                DurationUnit::Month => jiff::Span::new().try_months(n),
-                DurationUnit::Year => jiff::Span::new().try_years(n),
-            };
-            span.ok().and_then(|s| d.checked_add(s).ok()).map_or(Val::Absent, Val::Date)
-        }
-        (Val::Int(x), Val::Int(y)) => x.checked_add(y * sign).map_or(Val::Absent, Val::Int),
+        (Val::Int(x), Val::Int(y)) => y.checked_mul(sign).and_then(|y| x.checked_add(y)).map_or(Val::Absent, Val::Int),
         (a, b) => match (num(&a), num(&b)) {
             (Some(x), Some(y)) => Val::Number(x + y * sign as f64),
             _ => Val::Absent,

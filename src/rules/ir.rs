@@ -53,7 +53,9 @@ pub enum Ex {
     In(Box<Ex>, Box<Ex>),
     /// Whether a node is of one of these kinds.
     IsKind(Box<Ex>, usize),
-    Arith(BinOp, Box<Ex>, Box<Ex>),
+    /// `a + b` or `a - b`, with where it is written in the rule (a date that falls off the
+    /// calendar is reported there).
+    Arith(BinOp, Box<Ex>, Box<Ex>, Span),
     List(Vec<Ex>),
     /// Whether a value is there: a present field, a non-empty list, `yes`.
     Truthy(Box<Ex>),
@@ -68,6 +70,10 @@ pub enum Ex {
         source: Source,
         filter: Option<Box<Ex>>,
     },
+    /// A quantifier or count that reads no variable bound outside it (`none d in control where
+    /// d.id == "A.7.4" ...` inside `for s in system`): the same for every item, so computed once
+    /// per rule run and kept in the slot `usize` of the run's cache.
+    Hoisted(usize, Box<Ex>),
 }
 
 /// What a `for` or a quantifier ranges over.
@@ -115,4 +121,6 @@ pub struct Body {
     pub help: Option<Vec<Piece>>,
     /// Number of variable slots the body uses.
     pub slots: usize,
+    /// Number of [`Ex::Hoisted`] sub-conditions in the body.
+    pub hoisted: usize,
 }

@@ -194,6 +194,8 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
     }
     let waivers = waivers(model, set, today, diags);
     let mut out = Outcome::default();
+    // One report per place where a date falls off the calendar, however many rules compute it.
+    let mut overflowed: HashMap<(crate::source::FileId, u32), ()> = HashMap::default();
     for rule in set.rules.values() {
         let Some(body) = &rule.body else { continue };
         let mut env = eval::Env {
@@ -201,18 +203,34 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
             today,
             nodes_of_kind: &nodes_of_kind,
             slots: vec![eval::Val::Absent; body.slots.max(1)],
+            rule_file: rule.file,
+            rule_id: &rule.id,
+            hoisted: vec![None; body.hoisted],
+            overflow: None,
         };
         let items = env.source(&body.source);
         let (mut seen, mut failed) = (0, 0);
-        for item in items {
+        for i in 0..items.len() {
+            let item = items.get(i);
             env.slots[0] = item.clone();
-            if let Some(f) = &body.filter {
-                if !env.test(f) {
-                    continue;
+            let passes_filter = body.filter.as_ref().is_none_or(|f| env.test(f));
+            let holds = passes_filter && env.test(&body.require);
+            // A date the rule computes fell off the calendar: whether the item is due is not
+            // known, and the author is told why instead of reading "overdue".
+            if let Some(d) = env.overflow.take() {
+                seen += 1;
+                failed += 1;
+                let at = d.labels.first().map(|l| (l.file, l.span.start));
+                if at.is_none_or(|at| overflowed.insert(at, ()).is_none()) {
+                    diags.push(d);
                 }
+                continue;
+            }
+            if !passes_filter {
+                continue;
             }
             seen += 1;
-            if env.test(&body.require) {
+            if holds {
                 continue;
             }
             failed += 1;
@@ -231,6 +249,7 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
                     d.refs = rule.refs.clone();
                     out.findings.push(d);
                 }
+                env.overflow = None;
                 continue;
             };
             let top = model.top_level(node).unwrap_or(node);
@@ -241,6 +260,9 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
             let n = model.node(node);
             let message = env.render(&body.message);
             let help = body.help.as_ref().map(|h| env.render(h));
+            // The message is shown as it can be; a date in it that falls off the calendar reads
+            // "(none)" and is not a second problem.
+            env.overflow = None;
             let label = lowercase_first(&rule.title);
             let mut d = Diagnostic::with_code(rule.id.clone(), rule.severity, message).help_opt(help);
             // A finding about a stdlib entry (a catalogue control without a decision, say) is a

@@ -1,8 +1,10 @@
 //! pest pairs to the syntax tree. Values that parse but make no sense (an impossible date, a
 //! number too large) are reported here and kept in the tree as `Invalid`. Nesting depth is
-//! bounded before parsing (see `depth.rs`), so the recursion here is bounded too.
+//! bounded before parsing (see `depth.rs`), so the recursion here is bounded too; rule
+//! conditions are also bounded in depth as they are built (see [`MAX_EXPR_DEPTH`]).
 
 use super::ast::*;
+use super::depth::MAX_EXPR_DEPTH;
 use super::parser::Rule;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{FileId, Span};
@@ -371,19 +373,26 @@ impl<'d> Cx<'d> {
     }
 
     pub(crate) fn expr(&mut self, pair: Pair<Rule>) -> Option<Expr> {
-        let span = self.span(&pair);
-        self.expr_inner(pair, span)
+        self.expr_depth(pair).map(|(e, _)| e)
     }
 
-    fn expr_inner(&mut self, pair: Pair<Rule>, span: Span) -> Option<Expr> {
+    /// An expression and how deep its tree is. Chains (`a or b or ...`, `not not ...`,
+    /// `d + 1 day + ...`) are folded in a loop, not by recursion; every later pass (type-check,
+    /// evaluation, dropping the tree) recurses once per level, so the depth is bounded here.
+    fn expr_depth(&mut self, pair: Pair<Rule>) -> Option<(Expr, usize)> {
+        let span = self.span(&pair);
         let rule = pair.as_rule();
-        let kind = match rule {
-            Rule::expr | Rule::postfix | Rule::paren => return self.expr(kids(pair).next()?),
+        let (kind, depth) = match rule {
+            Rule::expr | Rule::postfix | Rule::paren => return self.expr_depth(kids(pair).next()?),
             Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::cmp_expr => {
                 let mut inner = kids(pair);
-                let mut lhs = self.expr(inner.next()?)?;
+                let (mut lhs, mut depth) = self.expr_depth(inner.next()?)?;
                 while let Some(op) = inner.next() {
-                    let rhs = self.expr(inner.next()?)?;
+                    let (rhs, rhs_depth) = self.expr_depth(inner.next()?)?;
+                    depth = depth.max(rhs_depth) + 1;
+                    if depth > MAX_EXPR_DEPTH {
+                        return Some(self.too_long(self.span(&op), span));
+                    }
                     let op = match op.as_str() {
                         "or" => BinOp::Or,
                         "and" => BinOp::And,
@@ -402,16 +411,21 @@ impl<'d> Cx<'d> {
                     let span = lhs.span.to(rhs.span);
                     lhs = Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
                 }
-                return Some(lhs);
+                return Some((lhs, depth));
             }
             Rule::not_expr => {
                 let mut inner: Vec<_> = kids(pair).collect();
-                let operand = self.expr(inner.pop()?)?;
-                let mut e = operand;
+                let operand = inner.pop()?;
+                let (mut e, mut depth) = self.expr_depth(operand)?;
+                if depth + inner.len() > MAX_EXPR_DEPTH {
+                    let at = &inner[inner.len() - (MAX_EXPR_DEPTH.saturating_sub(depth) + 1).min(inner.len())];
+                    return Some(self.too_long(self.span(at), span));
+                }
                 for _ in inner {
                     e = Expr { kind: ExprKind::Not(Box::new(e)), span };
+                    depth += 1;
                 }
-                return Some(e);
+                return Some((e, depth));
             }
             Rule::quantifier | Rule::count_expr => {
                 let mut inner = kids(pair);
@@ -426,27 +440,57 @@ impl<'d> Cx<'d> {
                 };
                 let binder = self.name(&inner.next()?);
                 let source = self.path(inner.next()?);
-                let filter = match inner.next() {
-                    Some(e) => Some(Box::new(self.expr(e)?)),
-                    None => None,
+                let (filter, depth) = match inner.next() {
+                    Some(e) => {
+                        let (e, d) = self.expr_depth(e)?;
+                        (Some(Box::new(e)), d + 1)
+                    }
+                    None => (None, 1),
                 };
-                match quantifier {
+                if depth > MAX_EXPR_DEPTH {
+                    return Some(self.too_long(binder.span, span));
+                }
+                let kind = match quantifier {
                     Some(quantifier) => ExprKind::Quantified { quantifier, binder, source, filter },
                     None => ExprKind::Count { binder, source, filter },
-                }
+                };
+                (kind, depth)
             }
-            Rule::path => ExprKind::Path(self.path(pair)),
+            Rule::path => (ExprKind::Path(self.path(pair)), 1),
             Rule::list_lit => {
                 let mut items = Vec::new();
+                let mut depth = 1;
                 for p in kids(pair) {
-                    items.push(self.expr(p)?);
+                    let (e, d) = self.expr_depth(p)?;
+                    depth = depth.max(d + 1);
+                    items.push(e);
                 }
-                ExprKind::List(items)
+                if depth > MAX_EXPR_DEPTH {
+                    return Some(self.too_long(span, span));
+                }
+                (ExprKind::List(items), depth)
             }
-            Rule::dotted_lit => ExprKind::Literal(ValueKind::Dotted(pair.as_str().to_string())),
-            _ => ExprKind::Literal(self.value(pair).kind),
+            Rule::dotted_lit => (ExprKind::Literal(ValueKind::Dotted(pair.as_str().to_string())), 1),
+            _ => (ExprKind::Literal(self.value(pair).kind), 1),
         };
-        Some(Expr { kind, span })
+        Some((Expr { kind, span }, depth))
+    }
+
+    /// Reports a condition past [`MAX_EXPR_DEPTH`] at the operator that goes past it, and stands
+    /// in for the whole condition (an invalid value: the rule is not run, nothing else is said).
+    fn too_long(&mut self, at: Span, whole: Span) -> (Expr, usize) {
+        self.error(
+            codes::RULE_TOO_LONG,
+            at,
+            "this condition is too long or nested too deeply to check".into(),
+            &format!("more than {MAX_EXPR_DEPTH} operations deep here"),
+        )
+        .help = Some(
+            "split the rule into several rules, or test a list: write `x in [a, b, c]` instead of \
+             `x == a or x == b or x == c`"
+                .into(),
+        );
+        (Expr { kind: ExprKind::Literal(ValueKind::Invalid), span: whole }, 1)
     }
 
     fn waiver(&mut self, pair: Pair<Rule>) -> Waiver {

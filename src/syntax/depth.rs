@@ -8,6 +8,13 @@
 /// Deeper than this is refused. No governance spec comes near it.
 pub const MAX_DEPTH: usize = 64;
 
+/// The deepest tree a rule condition may build, counting each operator (`and`, `or`, `not`,
+/// `+`, a comparison, a quantifier) as a level. Flat chains are read without recursion, but the
+/// type-check and the evaluation recurse once per level on the main thread; this bound keeps
+/// them far inside its stack. The deepest condition in the stdlib is under 10 levels; a longer
+/// one is clearer as a list (`x in [a, b, c]`) or as several rules.
+pub const MAX_EXPR_DEPTH: usize = 128;
+
 /// The offset where the text first nests more than [`MAX_DEPTH`] levels, if it does.
 pub fn too_deep(text: &str) -> Option<usize> {
     scan(text).too_deep
