@@ -5,7 +5,7 @@
 //! that reads `%%script`; the libFuzzer dictionary (`fuzz/aims.dict`) holds both markers, so the
 //! fuzzer learns to build several files and a script.
 
-use aims::compile::{self, Scripts};
+use aims::compile::{self, ScriptError, Scripts};
 use aims::diagnostics::render;
 use aims::source::{Origin, SourceFile};
 
@@ -22,10 +22,10 @@ pub fn parse(data: &[u8]) {
 struct MemoryScripts(Option<String>);
 
 impl Scripts for MemoryScripts {
-    fn read(&self, path: &str, _from: &str) -> Result<(String, String), String> {
+    fn read(&self, path: &str, _from: &str) -> Result<(String, String), ScriptError> {
         match &self.0 {
             Some(text) => Ok((path.to_string(), text.clone())),
-            None => Err(format!("`{path}` is not in this input")),
+            None => Err(ScriptError { why: format!("`{path}` is not in this input"), help: String::new() }),
         }
     }
     fn default_script(&self) -> Option<(String, String)> {
