@@ -74,3 +74,43 @@ fn lone_carriage_returns_are_line_breaks() {
     assert!(got.contains(&("E0301".into(), 6, 3)), "{got:?}");
     insta::assert_snapshot!("i2_lone_carriage_returns", check(&dir, "cr.aims").transcript());
 }
+
+/// Runs `aims check` and says how long it took.
+fn timed_check(dir: &Path, file: &str) -> (Run, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let run = check(dir, file);
+    (run, start.elapsed())
+}
+
+// Q2: thousands of misspelt values among thousands of declared ones: suggestions and help
+// lines stay within a budget (the old code took minutes and printed every value per error).
+#[test]
+fn thousands_of_near_miss_values_stay_linear() {
+    let n = 4000;
+    let mut text = String::from("enum shade \"s\" {\n");
+    (0..n).for_each(|i| text.push_str(&format!("  shade_{i:05}\n")));
+    text.push_str("}\nkind thing \"t\" {\n  colour: shade\n}\n");
+    (0..n).for_each(|i| text.push_str(&format!("thing t{i} {{ colour: shad_{i:05} }}\n")));
+    let dir = spec("q2", "many.aims", text.as_bytes());
+    let (run, took) = timed_check(&dir, "many.aims");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.matches("error[E0205]").count(), n, "every wrong value is reported");
+    // The first ones still get a suggestion; a help line never lists thousands of values.
+    assert!(run.stdout.contains("did you mean `shade_00000`?"), "{}", &run.stdout[..2000]);
+    assert!(run.stdout.contains("and 3936 more"), "long lists are cut");
+    assert!(run.stdout.len() < 8_000_000, "output of {} bytes", run.stdout.len());
+    assert!(took.as_secs() < 60, "took {took:?}");
+}
+
+// Q3: two names of 100,000 characters are not compared character by character.
+#[test]
+fn very_long_names_are_not_compared() {
+    let long = "x".repeat(100_000);
+    let text = format!("person {long}a {{ name: \"a\" }}\nsystem s {{ owner: {long}b }}\n");
+    let dir = spec("q3", "long.aims", text.as_bytes());
+    let (run, took) = timed_check(&dir, "long.aims");
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("error[E0203]"), "{}", &run.stdout[..500]);
+    assert!(!run.stdout.contains("did you mean"));
+    assert!(took.as_secs() < 20, "took {took:?}");
+}
