@@ -102,6 +102,8 @@ pub fn compile(
     today: jiff::civil::Date,
     scripts: &dyn Scripts,
 ) -> Compilation {
+    // Each run has its own budget for "did you mean" suggestions.
+    crate::diagnostics::suggest::new_run();
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
     // Parsing recurses as deep as the text nests (bounded by syntax::depth); large stacks keep
     // every bounded input safe.

@@ -1,6 +1,13 @@
-//! Source files and byte spans: the one place that maps offsets to lines and columns.
+//! Source files and byte spans: the one place that maps offsets to lines and columns, and the
+//! one place that slices text by byte offsets without splitting a character.
+//!
+//! Positions are computed from tables built once per file: the start of every line (a line
+//! ends at `\n`, `\r\n` or a lone `\r`) and, for files that are not plain ASCII, the number of
+//! characters before every [`CHAR_STEP`]-th byte. A line and column is then a binary search
+//! and a scan of at most `CHAR_STEP` bytes, however long the line.
 
 use serde::Serialize;
+use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct FileId(pub u32);
@@ -35,6 +42,9 @@ pub enum Origin {
     Stdlib,
 }
 
+/// Bytes between two character-count checkpoints: a column costs at most this many steps.
+const CHAR_STEP: usize = 256;
+
 #[derive(Debug)]
 pub struct SourceFile {
     /// The name shown to the user: a path as given on the command line, or `<stdlib>/...`.
@@ -42,33 +52,116 @@ pub struct SourceFile {
     pub text: String,
     pub origin: Origin,
     line_starts: Vec<u32>,
+    /// Characters before byte `k * CHAR_STEP`; empty when the text is ASCII (a byte is a character).
+    char_checkpoints: Vec<u32>,
 }
 
 impl SourceFile {
     pub fn new(name: String, text: String, origin: Origin) -> Self {
-        let mut line_starts = vec![0u32];
-        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| (i + 1) as u32));
-        SourceFile { name, text, origin, line_starts }
+        let line_starts = line_starts(&text);
+        let char_checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut chars = 0u32;
+            let mut out = Vec::with_capacity(text.len() / CHAR_STEP + 1);
+            for chunk in text.as_bytes().chunks(CHAR_STEP) {
+                out.push(chars);
+                chars += chunk.iter().filter(|b| !is_continuation(**b)).count() as u32;
+            }
+            out
+        };
+        SourceFile { name, text, origin, line_starts, char_checkpoints }
+    }
+
+    /// 0-based index of the line holding a byte offset (the last line for offsets past the end).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len()) as u32;
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte range of a line, its line break included; `None` past the last line.
+    pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.line_starts.get(line)? as usize;
+        let end = self.line_starts.get(line + 1).map_or(self.text.len(), |e| *e as usize);
+        Some(start..end)
     }
 
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = offset.min(self.text.len() as u32);
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let offset = floor_char(&self.text, offset as usize);
+        let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
-        let mut end = offset as usize;
-        while !self.text.is_char_boundary(end) {
-            end -= 1;
+        (line + 1, self.chars_before(offset) - self.chars_before(start) + 1)
+    }
+
+    /// Number of characters in `text[..offset]`, `offset` being a character boundary.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_checkpoints.is_empty() {
+            return offset;
         }
-        (line + 1, self.text[start..end].chars().count() + 1)
+        let k = offset / CHAR_STEP;
+        let from = k * CHAR_STEP;
+        let counted = self.text.as_bytes()[from..offset].iter().filter(|b| !is_continuation(**b)).count();
+        self.char_checkpoints[k] as usize + counted
     }
 
     pub fn line_starts(&self) -> &[u32] {
         &self.line_starts
     }
+}
+
+/// Offsets where lines start: 0, and after every `\n`, `\r\n` (one break) and lone `\r`.
+fn line_starts(text: &str) -> Vec<u32> {
+    let bytes = text.as_bytes();
+    let mut out = vec![0u32];
+    for (i, &b) in bytes.iter().enumerate() {
+        let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if breaks {
+            out.push((i + 1) as u32);
+        }
+    }
+    out
+}
+
+fn is_continuation(b: u8) -> bool {
+    (b & 0xC0) == 0x80
+}
+
+/// `at` clamped to the text and moved back to the start of the character it falls in.
+pub fn floor_char(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// `at` clamped to the text and moved forward to the end of the character it falls in.
+pub fn ceil_char(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// `text[range]` that never panics: both ends are clamped to the text, the start moved back
+/// and the end moved forward to character boundaries (so the slice covers every character the
+/// range touches), and an inverted range is empty.
+pub fn slice(text: &str, range: Range<usize>) -> &str {
+    let start = floor_char(text, range.start);
+    let end = ceil_char(text, range.end).max(start);
+    &text[start..end]
+}
+
+/// `text[from..]`, with `from` moved back to a character boundary.
+pub fn tail(text: &str, from: usize) -> &str {
+    &text[floor_char(text, from)..]
+}
+
+/// `text[..to]`, with `to` moved forward to a character boundary.
+pub fn head(text: &str, to: usize) -> &str {
+    &text[..ceil_char(text, to)]
 }
 
 /// All files of a run, spec and stdlib alike; a [`FileId`] indexes into it.
@@ -93,5 +186,44 @@ impl SourceDb {
     }
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("t".into(), text.into(), Origin::Spec)
+    }
+
+    #[test]
+    fn every_kind_of_line_break_counts_once() {
+        let f = file("a\nb\r\nc\rd");
+        assert_eq!(f.line_starts(), &[0, 2, 5, 7]);
+        assert_eq!(f.line_col(7), (4, 1));
+        assert_eq!(f.line_col(3), (2, 2));
+    }
+
+    #[test]
+    fn columns_count_characters_on_long_lines() {
+        let text = format!("{}x", "é".repeat(1000));
+        let f = file(&text);
+        assert_eq!(f.line_col(2000), (1, 1001));
+        // Inside a character: the column of that character.
+        assert_eq!(f.line_col(3), (1, 2));
+        let text = format!("ab\n{}\ncd", "ü".repeat(300));
+        let f = file(&text);
+        assert_eq!(f.line_col((text.len() - 1) as u32), (3, 2));
+    }
+
+    #[test]
+    fn slices_never_split_a_character() {
+        let t = "aé\"";
+        assert_eq!(slice(t, 2..3), "é");
+        assert_eq!(tail(t, 2), "é\"");
+        assert_eq!(head(t, 2), "aé");
+        assert_eq!(slice(t, Range { start: 3, end: 1 }), "");
+        assert_eq!(slice(t, 10..20), "");
     }
 }

@@ -6,8 +6,10 @@
 
 pub mod codes;
 pub mod render;
+pub mod suggest;
 
 pub use codes::{Code, CODES};
+pub use suggest::{closest, did_you_mean};
 
 use crate::source::{FileId, Span};
 use serde::Serialize;
@@ -116,47 +118,4 @@ impl Diagnostic {
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by_cached_key(|d| d.sort_key());
     diags.dedup();
-}
-
-/// "did you mean `owner`?" for a near-miss name, if one candidate is close enough.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    closest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
-}
-
-pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wrong_lower = wrong.to_lowercase();
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        // Jaro-Winkler favours a shared prefix (`likelihod`), edit distance favours the whole
-        // (`A.6.2.9` is nearer `A.6.2.8` than `A.6.2`); their mean weighs both.
-        let lower = c.to_lowercase();
-        let score = if lower == wrong_lower {
-            1.0
-        } else {
-            (strsim::jaro_winkler(&wrong_lower, &lower) + strsim::normalized_damerau_levenshtein(&wrong_lower, &lower))
-                / 2.0
-        };
-        let better = match best {
-            None => true,
-            Some((s, b)) => score > s || (score == s && c < b),
-        };
-        if score >= 0.8 && better {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::closest;
-
-    #[test]
-    fn near_misses() {
-        assert_eq!(closest("prya", ["priya", "pedro"]), Some("priya"));
-        assert_eq!(closest("likelihod", ["likelihood", "impact"]), Some("likelihood"));
-        assert_eq!(closest("sytem", ["system", "stakeholder"]), Some("system"));
-        assert_eq!(closest("A.6.2.9", ["A.6.2", "A.6.2.8", "A.6.1"]), Some("A.6.2.8"));
-        assert_eq!(closest("banana", ["system", "risk"]), None);
-    }
 }

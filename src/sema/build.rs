@@ -4,6 +4,7 @@
 
 use super::model::{Fields, Model, Node, NodeId, Pending, Value, ValueKind};
 use super::schema::{join_or, KindId, Prim, Schema, Type};
+use crate::diagnostics::suggest::listing;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::{FileId, Origin};
 use crate::syntax::ast::{self, Entry};
@@ -315,9 +316,9 @@ impl<'a> Builder<'a> {
                 match def.members.get_index_of(w.as_str()) {
                     Some(i) => ValueKind::Enum(*e, i as u32),
                     None => {
-                        let allowed: Vec<String> = def.members.keys().map(|m| format!("`{m}`")).collect();
-                        let help = did_you_mean(w, def.members.keys().map(|m| m.as_str()))
-                            .unwrap_or_else(|| format!("allowed values: {}", join_or(&allowed)));
+                        let help = did_you_mean(w, def.members.keys().map(|m| m.as_str())).unwrap_or_else(|| {
+                            format!("allowed values: {}", listing(def.members.keys().map(|m| m.as_str()), " or "))
+                        });
                         self.diags.push(
                             Diagnostic::new(
                                 codes::UNKNOWN_ENUM_VALUE,
@@ -360,11 +361,10 @@ fn pending(written: ast::ValueKind, allowed: Vec<KindId>, field: &str) -> ValueK
 }
 
 fn field_list(kind: &super::schema::KindDef) -> String {
-    let names: Vec<String> = kind.fields.keys().map(|k| format!("`{k}`")).collect();
-    if names.is_empty() {
+    if kind.fields.is_empty() {
         "(none)".into()
     } else {
-        names.join(", ")
+        crate::diagnostics::suggest::listing(kind.fields.keys().map(|k| k.as_str()), ", ")
     }
 }
 

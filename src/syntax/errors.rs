@@ -4,7 +4,7 @@
 use super::parser::Rule;
 use super::recovery::Boundaries;
 use crate::diagnostics::{codes, Diagnostic};
-use crate::source::{FileId, Span};
+use crate::source::{floor_char, slice, tail, FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 /// The diagnostic for an item that failed to parse at `item_start` (given to the parser up to
@@ -22,7 +22,8 @@ pub(crate) fn translate(
             InputLocation::Pos(p) => p,
             InputLocation::Span((s, _)) => s,
         };
-    let at = at.min(text.len());
+    // Every offset below is a character boundary of `text`, whatever pest reported.
+    let at = floor_char(text, at);
     let next_item = bounds.next_after(item_start);
 
     // A block that swallowed the next item (or ran to the end of the file) is missing its `}`.
@@ -54,7 +55,7 @@ pub(crate) fn translate(
     let found_span = Span::new(at, at + found_len(text, at));
 
     // `}` where an item should start.
-    if text[at..].starts_with('}') && at == item_start {
+    if tail(text, at).starts_with('}') && at == item_start {
         let d = Diagnostic::new(codes::UNEXPECTED_CLOSE, "this `}` does not close any block")
             .primary(file, found_span, "nothing to close")
             .help("remove it, or check that the block before it has its `{`");
@@ -63,9 +64,10 @@ pub(crate) fn translate(
 
     // `"""` that is never closed: pest reads its first two quotes as an empty string and stops
     // at the third, so look back for the start of the run of quotes.
-    let quote_start = (at.saturating_sub(2)..=at).find(|&s| text[s..].starts_with("\"\"\"") && s + 3 > at);
+    // Bytes, not `str`: two bytes back may fall inside a character.
+    let quote_start = (at.saturating_sub(2)..=at).find(|&s| text.as_bytes()[s..].starts_with(b"\"\"\"") && s + 3 > at);
     if let Some(start) = quote_start {
-        if !text[start + 3..].contains("\"\"\"") {
+        if !tail(text, start + 3).contains("\"\"\"") {
             let d = Diagnostic::new(codes::UNTERMINATED_STRING, "this text is missing its closing `\"\"\"`")
                 .primary(file, Span::new(start, start + 3), "the text starts here and is never closed")
                 .help("close it with `\"\"\"`");
@@ -74,9 +76,9 @@ pub(crate) fn translate(
     }
 
     // A string that runs to the end of its line.
-    if text[at..].starts_with('"') && !text[at..].starts_with("\"\"\"") {
+    if tail(text, at).starts_with('"') && !tail(text, at).starts_with("\"\"\"") {
         let end = line_end(text, at);
-        if !text[at + 1..end].contains('"') {
+        if !slice(text, at + 1..end).contains('"') {
             let d = Diagnostic::new(codes::UNTERMINATED_STRING, "this text is missing its closing `\"`")
                 .primary(file, Span::new(at, end), "the text starts here and is not closed on this line")
                 .help("close it with `\"` on the same line, or use `\"\"\"` ... `\"\"\"` for text over several lines");
@@ -86,11 +88,12 @@ pub(crate) fn translate(
 
     // `owner:` followed by nothing usable.
     let wants_value = expected.iter().any(|r| is_value_rule(*r));
-    if wants_value && !text[at..].starts_with('\'') {
+    if wants_value && !tail(text, at).starts_with('\'') {
         if let Some(field) = field_before(text, at) {
             // Point at the field, not at whatever follows on a later line.
-            let colon = text[..at].trim_end().len() - 1;
-            let field_span = Span::new(colon + 1 - field.len() - 1, colon + 1);
+            // `field_before` found `field` and then `:` (one byte) just before `at`.
+            let colon = up_to(text, at).trim_end().len() - 1;
+            let field_span = Span::new(colon - field.len(), colon + 1);
             let d = Diagnostic::new(codes::MISSING_VALUE, format!("`{field}:` has no value"))
                 .primary(file, field_span, format!("expected a value after this, found {found}"))
                 .help(
@@ -113,7 +116,7 @@ pub(crate) fn translate(
     }
 
     // `name = value` or `name value` inside a block: the colon is missing.
-    if expected.contains(&Rule::body) && !text[at..].starts_with('{') {
+    if expected.contains(&Rule::body) && !tail(text, at).starts_with('{') {
         if let Some(word) = word_before(text, at).filter(|w| starts_entry(text, at, w)) {
             let d =
                 Diagnostic::new(codes::SYNTAX, format!("expected `:` after the field name `{word}`, found {found}"))
@@ -225,7 +228,7 @@ fn expected_words(rules: &[Rule]) -> String {
 }
 
 fn hint_for(text: &str, at: usize, expected: &[Rule]) -> Option<String> {
-    let rest = &text[at..];
+    let rest = tail(text, at);
     if expected.contains(&Rule::close) && rest.starts_with('=') {
         return Some("fields are written `name: value`, with a colon".into());
     }
@@ -243,11 +246,22 @@ fn hint_for(text: &str, at: usize, expected: &[Rule]) -> Option<String> {
 
 /// The field name of `name:` just before `at`, if that is what precedes it.
 fn field_before(text: &str, at: usize) -> Option<&str> {
-    let before = text[..at].trim_end();
+    let before = up_to(text, at).trim_end();
     let before = before.strip_suffix(':')?;
-    let start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |i| i + 1);
-    let name = &before[start..];
+    let name = trailing_word(before);
     (!name.is_empty()).then_some(name)
+}
+
+/// `text[..at]`, with `at` moved back to a character boundary.
+fn up_to(text: &str, at: usize) -> &str {
+    &text[..floor_char(text, at)]
+}
+
+/// The run of `a-z A-Z 0-9 _ -` at the end of `text` (ASCII only, so it starts on a character
+/// boundary even after a multi-byte character).
+fn trailing_word(text: &str) -> &str {
+    let len = text.bytes().rev().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-').count();
+    &text[text.len() - len..]
 }
 
 /// "`xyz`", "the end of the file", "the end of the line".
@@ -255,25 +269,30 @@ fn describe_found(text: &str, at: usize) -> String {
     if at >= text.len() {
         return "the end of the file".into();
     }
-    let len = found_len(text, at);
-    let token = &text[at..at + len];
+    let token = slice(text, at..at + found_len(text, at));
     match token {
-        "\n" | "\r\n" => "the end of the line".into(),
+        "\n" | "\r\n" | "\r" => "the end of the line".into(),
         t if t.chars().all(|c| !c.is_control()) => format!("`{t}`"),
         t => format!("`{}`", t.escape_debug()),
     }
 }
 
-/// Length of the token at `at`: a word, or one character.
+/// Characters of a word shown in a message: a longer word is cut (at a character boundary).
+const MAX_FOUND_BYTES: usize = 60;
+
+/// Length in bytes of the token at `at`: a word (at most [`MAX_FOUND_BYTES`], whole
+/// characters), or one character.
 fn found_len(text: &str, at: usize) -> usize {
-    let rest = &text[at.min(text.len())..];
-    let word: usize = rest
-        .char_indices()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
-        .map(|(_, c)| c.len_utf8())
-        .sum();
+    let rest = tail(text, at);
+    let mut word = 0;
+    for c in rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.') {
+        if word + c.len_utf8() > MAX_FOUND_BYTES {
+            break;
+        }
+        word += c.len_utf8();
+    }
     if word > 0 {
-        word.min(60)
+        word
     } else {
         rest.chars().next().map_or(0, |c| c.len_utf8())
     }
@@ -281,31 +300,34 @@ fn found_len(text: &str, at: usize) -> usize {
 
 /// The identifier that ends just before `at` (spaces allowed between), if any.
 fn word_before(text: &str, at: usize) -> Option<&str> {
-    let before = text[..at].trim_end_matches([' ', '\t']);
-    let start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |i| i + 1);
-    let word = &before[start..];
+    let before = up_to(text, at).trim_end_matches([' ', '\t']);
+    let word = trailing_word(before);
     (!word.is_empty() && word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')).then_some(word)
 }
 
 /// Whether `word` (just before `at`) is the first token of a block entry: it follows `{`, `,`
 /// or the start of a line.
 fn starts_entry(text: &str, at: usize, word: &str) -> bool {
-    let Some(word_start) = text[..at].trim_end_matches([' ', '\t']).len().checked_sub(word.len()) else { return false };
+    let Some(word_start) = up_to(text, at).trim_end_matches([' ', '\t']).len().checked_sub(word.len()) else {
+        return false;
+    };
     let before = text[..word_start].trim_end_matches([' ', '\t']);
-    before.ends_with(['{', ',', '\n']) || before.is_empty() && word_start > 0
+    before.ends_with(['{', ',', '\n', '\r']) || before.is_empty() && word_start > 0
 }
 
 fn find_open_brace(text: &str, from: usize, bounds: &Boundaries) -> Option<usize> {
     let line = line_end(text, from);
     let end = bounds.next_after(from).unwrap_or(text.len()).max(line);
-    text[from..end].find('{').map(|i| from + i)
+    slice(text, from..end).find('{').map(|i| from + i)
 }
 
+/// Where the line holding `from` ends (before its `\n`, `\r\n` or lone `\r`).
 fn line_end(text: &str, from: usize) -> usize {
-    text[from..].find('\n').map_or(text.len(), |i| from + i)
+    let from = floor_char(text, from);
+    text[from..].find(['\n', '\r']).map_or(text.len(), |i| from + i)
 }
 
 fn first_line(text: &str, from: usize) -> String {
-    let line = &text[from..line_end(text, from)];
+    let line = slice(text, from..line_end(text, from));
     line.split('{').next().unwrap_or(line).trim().chars().take(60).collect()
 }

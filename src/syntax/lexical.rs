@@ -5,7 +5,7 @@
 pub(crate) enum Lex {
     /// A byte of code (outside strings, texts and comments), by its offset.
     Code(usize),
-    /// A `//` comment, from `//` to the end of its line.
+    /// A `//` comment, from `//` to the end of its line (`\n`, `\r\n` or a lone `\r`).
     Comment(usize, usize),
 }
 
@@ -24,13 +24,13 @@ pub(crate) fn walk(text: &str, mut visit: impl FnMut(Lex) -> bool) {
             }
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |n| i + n);
+                let end = bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |n| i + n);
                 if !visit(Lex::Comment(i, end)) {
                     return;
                 }

@@ -1,7 +1,7 @@
 //! Parsing a file that has errors: item by item, resuming after each error at the next place
 //! where an item starts.
 //!
-//! Items are taken to start at lines that begin with a letter in column 0 ("boundaries"),
+//! Items are taken to start at lines (ended by `\n`, `\r\n` or a lone `\r`) that begin with a letter in column 0 ("boundaries"),
 //! outside strings and texts. Each attempt parses only the extent of one item: from its start
 //! to the next boundary at the same brace depth (so an item whose nested blocks are not
 //! indented still parses whole), or, for an item that never closes, to the next boundary. This
@@ -30,7 +30,7 @@ impl Boundaries {
             match bytes[i] {
                 b'{' => depth += 1,
                 b'}' => depth -= 1,
-                b if (i == 0 || bytes[i - 1] == b'\n') && (b.is_ascii_alphabetic() || b == b'_') => {
+                b if (i == 0 || matches!(bytes[i - 1], b'\n' | b'\r')) && (b.is_ascii_alphabetic() || b == b'_') => {
                     starts.push(i);
                     depths.push(depth);
                 }
@@ -68,7 +68,7 @@ impl Boundaries {
         match self.starts.binary_search(&pos) {
             Ok(k) => self.ends[k],
             Err(_) => {
-                let line_end = text[pos..].find('\n').map_or(self.len, |i| pos + i);
+                let line_end = crate::source::tail(text, pos).find(['\n', '\r']).map_or(self.len, |i| pos + i);
                 let next = self.next_after(pos).unwrap_or(self.len);
                 line_end.min(next).min(pos + MID_LINE_WINDOW)
             }
