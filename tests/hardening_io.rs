@@ -415,6 +415,10 @@ fn gap_and_score_answer_in_json_on_a_spec_with_errors() {
         assert_eq!(d["file"], "spec/bad.aims", "{cmd}: {v}");
         assert_eq!(d["line"], 1, "{cmd}: {v}");
     }
+    let run = aims(&dir, &["check", "--format", "json", "--only", "no-such-rule", "spec"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert!(v["error"].as_str().unwrap().starts_with("there is no rule `no-such-rule`"), "{v}");
     for args in [
         &["gap", "--format", "json", "missing"][..],
         &["rules", "--format", "json", "missing"],

@@ -1,6 +1,6 @@
 //! `aims check`: compile a spec and report every problem.
 
-use super::output::{fail, plural, use_color, write_stdout};
+use super::output::{fail_as, plural, use_color, write_stdout};
 use super::{Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::compile::Compilation;
 use crate::diagnostics::render;
@@ -48,7 +48,7 @@ pub fn run(args: Args) -> u8 {
             let hint = crate::diagnostics::did_you_mean(unknown, c.rules.rules.keys().map(|k| k.as_str()))
                 .map(|h| format!(" ({h})"))
                 .unwrap_or_default();
-            return fail(&format!("there is no rule `{unknown}`{hint}; `aims rules` lists them"));
+            return fail_as(args.spec.format, &format!("there is no rule `{unknown}`{hint}; `aims rules` lists them"));
         }
         let rules = &c.rules.rules;
         c.diagnostics.retain(|d| !rules.contains_key(&d.code) || args.only.contains(&d.code));

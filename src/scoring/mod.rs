@@ -432,8 +432,9 @@ impl<'a> Runner<'a> {
                 format!("the scoring script was stopped while scoring {what}: its calls nest too deeply"),
                 "look for a function that calls itself without end".to_string(),
             ),
-            EvalAltResult::ErrorFunctionNotFound(signature, _) => {
-                let fn_name = signature.split([' ', '(']).next().unwrap_or(signature);
+            // A named function (`timestamp ()`), not an operator on the wrong values (`* (i64, ())`).
+            EvalAltResult::ErrorFunctionNotFound(signature, _) if named_function(signature).is_some() => {
+                let fn_name = named_function(signature).unwrap_or_default();
                 (
                     codes::SCRIPT_RUNTIME,
                     format!("the scoring script failed on {what}: there is no function `{fn_name}` it can call"),
@@ -550,6 +551,13 @@ impl<'a> Runner<'a> {
             }
         }
     }
+}
+
+/// The name in a rhai signature such as `timestamp ()`, when it is a function's name.
+fn named_function(signature: &str) -> Option<&str> {
+    let name = signature.split([' ', '(']).next()?;
+    let first = name.chars().next()?;
+    (first.is_alphabetic() || first == '_').then_some(name)
 }
 
 fn root_cause(e: &EvalAltResult) -> String {
