@@ -31,6 +31,8 @@ pub struct Args {
     /// Use the standard library in this directory instead of the built-in one
     #[arg(long, value_name = "DIR")]
     pub stdlib: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub cache: super::CacheArgs,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -41,6 +43,7 @@ pub fn run(args: Args) -> u8 {
         color: args.color,
         as_of: args.as_of,
         stdlib: args.stdlib.clone(),
+        cache: args.cache.clone(),
     };
     let c = match super::compile_spec(&spec) {
         Ok(c) => c,

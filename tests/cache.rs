@@ -1,0 +1,267 @@
+//! The parse cache never changes what a user sees: the same bytes with and without it, after
+//! edits, after a change of stdlib, and with a cache that is corrupt, truncated, swapped or
+//! written by another aims. Every test works on a copy of an example in a temporary folder.
+
+mod common;
+
+use common::{aims, Run};
+use std::path::{Path, PathBuf};
+
+const AS_OF: &str = "2026-11-22";
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cache-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder");
+    for entry in std::fs::read_dir(from).expect("read a folder") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a file");
+        }
+    }
+}
+
+/// A copy of the retail bank example, as `spec/` in a fresh folder.
+fn bank(name: &str) -> PathBuf {
+    let root = tempdir(name);
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/retail-bank"), &root.join("spec"));
+    root
+}
+
+fn check(root: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["check", "spec", "--as-of", AS_OF];
+    args.extend_from_slice(extra);
+    aims(root, &args)
+}
+
+/// Runs `check` with the cache (twice: filling it, then reading it) and without, in human and
+/// JSON output, and asserts every run prints the same bytes and exits the same way.
+fn same_with_and_without_cache(root: &Path, extra: &[&str]) -> String {
+    let mut first = None;
+    for format in ["human", "json"] {
+        let mut args = vec!["--format", format];
+        args.extend_from_slice(extra);
+        let plain = check(root, &[&args[..], &["--no-cache"]].concat()).transcript();
+        let filling = check(root, &args).transcript();
+        let reading = check(root, &args).transcript();
+        assert_eq!(filling, plain, "a run that fills the cache prints what a run without it prints");
+        assert_eq!(reading, plain, "a run that reads the cache prints what a run without it prints");
+        first.get_or_insert(plain);
+    }
+    first.expect("two formats")
+}
+
+fn entries(root: &Path) -> Vec<PathBuf> {
+    let dir = root.join("spec/.aims-cache/trees");
+    let mut out: Vec<PathBuf> =
+        std::fs::read_dir(&dir).map(|d| d.map(|e| e.expect("an entry").path()).collect()).unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn same_bytes_with_and_without_the_cache() {
+    let root = bank("same");
+    let out = same_with_and_without_cache(&root, &[]);
+    assert!(out.contains("checked 9 files"), "{out}");
+    // One entry per file of the spec and of the stdlib, each named by its text's hash.
+    let found = entries(&root);
+    assert!(found.len() > 9, "every parsed file is kept: {found:?}");
+    assert!(found.iter().all(|p| p.extension().is_some_and(|e| e == "tree")));
+}
+
+#[test]
+fn edits_are_seen_at_once() {
+    let root = bank("edits");
+    same_with_and_without_cache(&root, &[]);
+    let file = root.join("spec/systems.aims");
+    let text = std::fs::read_to_string(&file).expect("read the example");
+    // A change of meaning that still parses: the cached tree of the old text must not be used.
+    let edited = text.replacen("tier: 1", "tier: 3", 1);
+    assert_ne!(edited, text, "the example has a tier to change");
+    std::fs::write(&file, &edited).expect("edit the file");
+    same_with_and_without_cache(&root, &[]);
+    // A syntax error, then the fix: both seen as they are.
+    std::fs::write(&file, format!("{edited}\nsystem broken {{\n  owner: \n")).expect("break the file");
+    let broken = same_with_and_without_cache(&root, &[]);
+    assert!(broken.starts_with("exit code: 1"), "{broken}");
+    std::fs::write(&file, &text).expect("restore the file");
+    let fixed = same_with_and_without_cache(&root, &[]);
+    assert!(fixed.starts_with("exit code: 0"), "{fixed}");
+}
+
+#[test]
+fn a_changed_stdlib_is_seen_at_once() {
+    let root = bank("stdlib");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("stdlib"), &root.join("stdlib"));
+    let before = same_with_and_without_cache(&root, &["--stdlib", "stdlib"]);
+    assert!(before.starts_with("exit code: 0"), "{before}");
+    // The stdlib no longer knows the `limited` category the example uses.
+    let regulation = root.join("stdlib/schema/regulation.aims");
+    let text = std::fs::read_to_string(&regulation).expect("read the stdlib");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("limited ")).collect();
+    assert!(lines.len() < text.lines().count(), "the stdlib declares `limited`");
+    std::fs::write(&regulation, lines.join("\n") + "\n").expect("edit the stdlib");
+    let after = same_with_and_without_cache(&root, &["--stdlib", "stdlib"]);
+    assert!(after.contains("`limited`"), "the spec is checked against the new stdlib: {after}");
+    assert_ne!(after, before);
+}
+
+/// Damages every entry with `damage`, then checks the output is unchanged and that the next
+/// run has replaced the damaged entries with good ones.
+fn damaged_cache_is_ignored(name: &str, damage: impl Fn(&[u8]) -> Vec<u8>) {
+    let root = bank(name);
+    let clean = same_with_and_without_cache(&root, &[]);
+    let good: Vec<(PathBuf, Vec<u8>)> =
+        entries(&root).into_iter().map(|p| (p.clone(), std::fs::read(&p).expect("read an entry"))).collect();
+    assert!(!good.is_empty());
+    for (path, bytes) in &good {
+        std::fs::write(path, damage(bytes)).expect("damage an entry");
+    }
+    assert_eq!(check(&root, &[]).transcript(), clean, "a damaged cache changes nothing");
+    for (path, bytes) in &good {
+        assert_eq!(&std::fs::read(path).expect("read an entry"), bytes, "the damaged entry was written anew");
+    }
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored() {
+    // One byte of every payload flipped: the checksum no longer matches.
+    damaged_cache_is_ignored("corrupt", |b| {
+        let mut b = b.to_vec();
+        let last = b.len() - 1;
+        b[last] ^= 0x55;
+        b
+    });
+}
+
+#[test]
+fn a_truncated_cache_is_ignored() {
+    damaged_cache_is_ignored("truncated", |b| b[..b.len() / 2].to_vec());
+    damaged_cache_is_ignored("empty", |_| Vec::new());
+}
+
+#[test]
+fn a_cache_from_another_version_is_ignored() {
+    // The syntax fingerprint (after the magic word and the format number) of another parser.
+    damaged_cache_is_ignored("foreign-parser", |b| {
+        let mut b = b.to_vec();
+        b[12..44].iter_mut().for_each(|x| *x = !*x);
+        b
+    });
+    // Another entry format.
+    damaged_cache_is_ignored("foreign-format", |b| {
+        let mut b = b.to_vec();
+        b[8] = b[8].wrapping_add(1);
+        b
+    });
+    // Not an aims cache at all.
+    damaged_cache_is_ignored("foreign-file", |_| b"{\"not\": \"a tree\"}".to_vec());
+}
+
+#[test]
+fn an_intact_entry_of_another_text_is_not_trusted() {
+    // Every entry is given the (intact, checksummed) content of another: each names the text
+    // it was parsed from, so none is used for the wrong file.
+    let root = bank("swapped");
+    let clean = same_with_and_without_cache(&root, &[]);
+    let found = entries(&root);
+    let contents: Vec<Vec<u8>> = found.iter().map(|p| std::fs::read(p).expect("read an entry")).collect();
+    for (i, path) in found.iter().enumerate() {
+        std::fs::write(path, &contents[(i + 1) % contents.len()]).expect("swap an entry");
+    }
+    assert_eq!(check(&root, &[]).transcript(), clean);
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let root = bank("none");
+    let out = check(&root, &["--no-cache"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(!root.join("spec/.aims-cache").exists(), "--no-cache leaves no folder behind");
+    let listed: Vec<_> = std::fs::read_dir(&root).expect("read").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(listed, vec![std::ffi::OsString::from("spec")], "nothing written beside the spec either");
+}
+
+#[test]
+fn the_cache_folder_is_not_part_of_the_spec() {
+    let root = bank("not-spec");
+    let plain = check(&root, &["--no-cache"]).transcript();
+    // A cache folder inside the spec, with a name that is not hidden, and a stray `.aims` file
+    // in the default one: neither is read as part of the spec.
+    assert_eq!(check(&root, &["--cache", "spec/cache"]).transcript(), plain);
+    assert_eq!(check(&root, &["--cache", "spec/cache"]).transcript(), plain);
+    assert!(root.join("spec/cache/trees").is_dir());
+    check(&root, &[]);
+    std::fs::write(root.join("spec/.aims-cache/stray.aims"), "not aims at all {").expect("write a stray file");
+    assert_eq!(check(&root, &[]).transcript(), plain);
+    assert!(plain.contains("checked 9 files"), "{plain}");
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_changes_nothing() {
+    let root = bank("unwritable");
+    let plain = check(&root, &["--no-cache"]).transcript();
+    // A file where the cache folder would go: it can be neither created nor written.
+    std::fs::write(root.join("blocked"), "a file, not a folder").expect("write a file");
+    assert_eq!(check(&root, &["--cache", "blocked"]).transcript(), plain);
+    assert_eq!(check(&root, &["--cache", "blocked/deeper"]).transcript(), plain);
+    assert_eq!(std::fs::read_to_string(root.join("blocked")).expect("read"), "a file, not a folder");
+}
+
+#[test]
+fn every_command_that_reads_a_spec_uses_the_cache() {
+    let root = bank("commands");
+    for command in [&["gap", "spec"][..], &["score", "spec"][..]] {
+        let with_as_of = [command, &["--as-of", AS_OF]].concat();
+        let plain = aims(&root, &[&with_as_of[..], &["--no-cache"]].concat()).transcript();
+        assert!(!root.join("spec/.aims-cache").exists());
+        assert_eq!(aims(&root, &with_as_of).transcript(), plain, "{command:?} with a fresh cache");
+        assert!(!entries(&root).is_empty(), "{command:?} fills the cache");
+        assert_eq!(aims(&root, &with_as_of).transcript(), plain, "{command:?} reading the cache");
+        std::fs::remove_dir_all(root.join("spec/.aims-cache")).expect("delete the cache");
+    }
+}
+
+#[test]
+fn the_memory_store_parses_only_what_changed() {
+    use aims::cache::MemoryTrees;
+    use aims::compile::{compile, compile_with, stdlib_db, BuiltinScripts};
+    use aims::source::{Origin, SourceFile};
+    let today = jiff::civil::date(2026, 11, 22);
+    let spec = |broken: bool| {
+        let mut db = stdlib_db();
+        db.add(SourceFile::new(
+            "a.aims".into(),
+            "person ana \"Ana\" {\n  email: \"ana@example.org\"\n}\n".into(),
+            Origin::Spec,
+        ));
+        let b = if broken {
+            "person bo \"Bo\" {\n  email: \n"
+        } else {
+            "person bo \"Bo\" {\n  email: \"bo@example.org\"\n}\n"
+        };
+        db.add(SourceFile::new("b.aims".into(), b.into(), Origin::Spec));
+        db
+    };
+    let store = MemoryTrees::default();
+    let files = spec(false).len();
+    for (round, broken) in [false, true, true, false].into_iter().enumerate() {
+        let plain = compile(spec(broken), Vec::new(), today, &BuiltinScripts).diagnostics;
+        let cached = compile_with(spec(broken), Vec::new(), today, &BuiltinScripts, &store).diagnostics;
+        assert_eq!(cached, plain, "round {round}: the store changes no diagnostic");
+        store.retain_only_used();
+        assert_eq!(store.len(), files, "round {round}: only the trees of the current texts are kept");
+    }
+    // Round 1 parsed every file; each later round only `b.aims`, and only when its text was
+    // new: the broken text in round 2, the fixed one again in round 4 (forgotten in round 3).
+    assert_eq!(store.stats(), (3 * files - 2, files + 2));
+}
