@@ -149,7 +149,7 @@ impl Printer<'_> {
         }
         let (start, end) = match &e.kind {
             ExprKind::Binary(_, lhs, rhs) => (self.outer(lhs).1, self.outer(rhs).2),
-            _ => (e.span.start, e.span.end),
+            _ => (e.span.start, self.t.code_end(e.span)),
         };
         let found = self.t.parens.around(start, end);
         self.parens_of.insert(key, found);

@@ -147,6 +147,7 @@ impl<'t> Printer<'t> {
         let mut prev_end = open + 1;
         for (i, part) in parts.iter().enumerate() {
             let span = part.span();
+            let span = Span { start: span.start, end: self.t.code_end(span) };
             let leading = self.t.take_before(span.start);
             let mut line = if i == 0 { sep.clone() } else { self.separator(inline, &sep) };
             // No blank line right after the opening brace; elsewhere one is kept where there was one.
@@ -209,7 +210,7 @@ impl<'t> Printer<'t> {
             let mut j = i;
             while j < parts.len() && self.alignable(&parts[j]) {
                 if j > i
-                    && (self.t.blank_between(parts[j - 1].span().end, parts[j].span().start)
+                    && (self.t.blank_between(self.t.code_end(parts[j - 1].span()), parts[j].span().start)
                         || !same_sort(&parts[i], &parts[j]))
                 {
                     break;
@@ -268,8 +269,12 @@ impl<'t> Printer<'t> {
         let name = format!("{}:", f.name.text);
         let pad = (column + 1).saturating_sub(name.chars().count()).max(1);
         let gap = if inline { spaces(pad).flat_alt(text(" ")) } else { spaces(pad) };
-        let comments = self.inline_comments(f.value.span.start);
-        text(name).append(comments).append(gap).append(self.value(&f.value))
+        let between = self.t.take_before(f.value.span.start);
+        if !between.is_empty() {
+            // The value goes under the name, after the comments that came between them.
+            return text(name).append(comment_lines(between).append(self.value(&f.value)).nest(INDENT));
+        }
+        text(name).append(gap).append(self.value(&f.value))
     }
 
     fn field_decl(&mut self, f: &FieldDecl, cols: Columns) -> Doc {
@@ -291,18 +296,14 @@ impl<'t> Printer<'t> {
             }
         }
         // Comments inside a declaration's line have nowhere better to go than before it.
-        let comments = self.inline_comments(f.span.end);
+        let comments = self.inline_comments(self.t.code_end(f.span));
         comments.append(text(line))
     }
 
     /// Comments left inside a construct that has no line of its own for them (between a field's
     /// name and its value, inside an expression): each ends the line it is put on.
     pub fn inline_comments(&mut self, before: u32) -> Doc {
-        let mut doc = RcDoc::nil();
-        for c in self.t.take_before(before) {
-            doc = doc.append(text(format!(" {}", c.text))).append(RcDoc::hardline());
-        }
-        doc
+        comment_lines(self.t.take_before(before))
     }
 
     pub fn value(&mut self, v: &Value) -> Doc {
@@ -350,7 +351,7 @@ impl<'t> Printer<'t> {
                 inner = inner.append(text(","));
             }
             let limit = items.get(i + 1).map_or(close, |n| n.span().start);
-            if let Some(c) = self.t.take_trailing(item.span().end, limit) {
+            if let Some(c) = self.t.take_trailing(self.t.code_end(item.span()), limit) {
                 // The list holds a comment, so every item is on a line of its own.
                 inner = inner.append(text(format!(" {}", c.text)));
             }
@@ -399,6 +400,15 @@ impl ListItem for Value {
     fn print(&self, p: &mut Printer) -> Doc {
         p.value(self)
     }
+}
+
+/// Comments put at the end of the line being written, each ending its line.
+fn comment_lines(comments: Vec<crate::syntax::ast::Comment>) -> Doc {
+    let mut doc = RcDoc::nil();
+    for c in comments {
+        doc = doc.append(text(format!(" {}", c.text))).append(RcDoc::hardline());
+    }
+    doc
 }
 
 fn entry_parts(entries: &[Entry]) -> Vec<Part<'_>> {

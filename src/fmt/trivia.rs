@@ -45,6 +45,24 @@ impl<'t> Trivia<'t> {
         self.src(span).contains('\n')
     }
 
+    /// Where the last token of a span ends. The parser's spans of fields, paths and clauses run
+    /// on over the whitespace and comments that follow them; the printer needs the code's end.
+    pub fn code_end(&self, span: Span) -> u32 {
+        let bytes = self.text.as_bytes();
+        let mut end = span.end as usize;
+        loop {
+            while end > span.start as usize && bytes[end - 1].is_ascii_whitespace() {
+                end -= 1;
+            }
+            // A comment that ends here: step over it.
+            let i = self.comments.partition_point(|c| (c.span.start as usize) < end);
+            match i.checked_sub(1).map(|i| &self.comments[i]) {
+                Some(c) if c.span.end as usize >= end && c.span.start >= span.start => end = c.span.start as usize,
+                _ => return end as u32,
+            }
+        }
+    }
+
     /// Whether any comment not yet printed starts before `pos`.
     pub fn any_before(&self, pos: u32) -> bool {
         self.comments.get(self.next).is_some_and(|c| c.span.start < pos)
