@@ -247,3 +247,36 @@ fn the_stdlib_and_the_examples_are_formatted() {
     let run = aims(root(), &["fmt", "--check", "examples", "stdlib"]);
     assert_eq!(run.code, 0, "run `cargo run -- fmt examples stdlib`:\n{}", run.transcript());
 }
+
+/// A condition nested hundreds of operators deep is refused with a place, not a crash; what
+/// is accepted formats within a 2 MiB stack (a language server's worker thread).
+#[test]
+fn very_deep_input_is_refused_or_formatted_never_a_crash() {
+    let chain = |n: usize| {
+        let terms: Vec<String> = (0..n).map(|i| format!("r.f{i}")).collect();
+        format!(
+            "rule x \"t\" {{\n  severity: error\n  for r in risk\n    require {}\n    message \"m\"\n}}\n",
+            terms.join(" and ")
+        )
+    };
+    let lists = |d: usize| format!("a x {{ f: {}1{} }}\n", "[".repeat(d), "]".repeat(d));
+    let blocks = |d: usize| format!("{}{}\n", "a {\n".repeat(d), "}\n".repeat(d));
+    let accepted = [chain(150), lists(63), blocks(63)];
+    let refused = chain(20_000);
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for text in &accepted {
+                let out = format(text, &FormatOptions::default()).unwrap();
+                assert_eq!(format(&out, &FormatOptions::default()).unwrap(), out);
+            }
+            let Err(FormatError::Syntax(diags)) = format(&refused, &FormatOptions::default()) else {
+                panic!("a condition 20,000 operators deep is refused");
+            };
+            assert_eq!(diags[0].code, "E0106");
+            assert_eq!(diags[0].labels[0].span.start, refused.find("r.f0").unwrap() as u32);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

@@ -34,8 +34,9 @@ impl Default for FormatOptions {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum FormatError {
-    /// The text does not parse; these are the diagnostics `aims check` gives (for file 0).
-    /// A file with syntax errors is not formatted.
+    /// The text does not parse (these are the diagnostics `aims check` gives, for file 0), or
+    /// it cannot be laid out (a rule condition nested hundreds of operators deep). A file with
+    /// syntax errors is not formatted.
     Syntax(Vec<Diagnostic>),
     /// The formatted text would not read back as the same spec (a formatter bug): nothing is
     /// returned, and the reason says what would have changed.
@@ -55,6 +56,20 @@ impl std::error::Error for FormatError {}
 
 /// Formats one file. The output ends with exactly one newline (an empty file stays empty).
 pub fn format(text: &str, options: &FormatOptions) -> Result<String, FormatError> {
+    // Parsing and printing recurse once per level of nesting (bounded before parsing, see
+    // syntax::depth); on a thread of its own with a large stack that is safe whichever thread
+    // calls (a language server's workers have small ones). The stack is reserved, not used.
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new().stack_size(STACK_BYTES).spawn_scoped(scope, || checked(text, options)) {
+            Ok(worker) => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => checked(text, options),
+        }
+    })
+}
+
+const STACK_BYTES: usize = 64 << 20;
+
+fn checked(text: &str, options: &FormatOptions) -> Result<String, FormatError> {
     let out = format_unchecked(text, options)?;
     verify::same_spec(text, &out)?;
     // Idempotence: formatting the output again must change nothing.
@@ -70,8 +85,48 @@ fn format_unchecked(text: &str, options: &FormatOptions) -> Result<String, Forma
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Err(FormatError::Syntax(diags));
     }
+    if let Some(at) = too_deep(&ast.items) {
+        let d = Diagnostic::new(crate::diagnostics::codes::TOO_DEEP, "this condition is too long to lay out")
+            .primary(FileId(0), at, format!("more than {MAX_EXPR_DEPTH} operators deep here"))
+            .help("split the rule into several rules, or test a list with `x in [...]` or `any x in ...`");
+        return Err(FormatError::Syntax(vec![d]));
+    }
     let mut p = Printer { t: Trivia::new(text, ast.comments.clone()), parens_of: Default::default() };
     Ok(file(&mut p, &ast.items, options.width))
+}
+
+/// How deep a rule's expression may nest (`a and b and ...` nests one level per operator). The
+/// printer and its checks recurse over expressions; no real rule comes near this.
+const MAX_EXPR_DEPTH: usize = 200;
+
+/// Where an expression first nests deeper than [`MAX_EXPR_DEPTH`], found without recursion.
+fn too_deep(items: &[Item]) -> Option<crate::source::Span> {
+    use crate::syntax::ast::{Expr, ExprKind};
+    // Each expression with the start of the condition it belongs to, the place to point at.
+    let mut stack: Vec<(&Expr, usize, u32)> = Vec::new();
+    for item in items {
+        if let Item::Rule(r) = item {
+            if let Some(body) = &r.body {
+                stack.extend(body.filter.iter().chain([&body.require]).map(|e| (e, 1, e.span.start)));
+            }
+        }
+    }
+    while let Some((e, depth, root)) = stack.pop() {
+        if depth > MAX_EXPR_DEPTH {
+            return Some(crate::source::Span::new(root as usize, root as usize + 1));
+        }
+        let deeper = depth + 1;
+        match &e.kind {
+            ExprKind::Not(x) => stack.push((x, deeper, root)),
+            ExprKind::Binary(_, l, r) => stack.extend([(&**l, deeper, root), (&**r, deeper, root)]),
+            ExprKind::Quantified { filter, .. } | ExprKind::Count { filter, .. } => {
+                stack.extend(filter.iter().map(|f| (&**f, deeper, root)))
+            }
+            ExprKind::List(items) => stack.extend(items.iter().map(|x| (x, deeper, root))),
+            ExprKind::Literal(_) | ExprKind::Path(_) => {}
+        }
+    }
+    None
 }
 
 /// The top level: items separated by one blank line (one-line items written together stay
