@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compile;
 pub mod contract;
 pub mod diagnostics;
+pub mod fmt;
 pub mod report;
 pub mod rules;
 pub mod scoring;

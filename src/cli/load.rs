@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are refused: a governance spec is text written by people.
-const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A problem that stops the run before checking starts (exit code 2).
 pub struct LoadError(pub String);
@@ -81,7 +81,7 @@ fn add(db: &mut SourceDb, early: &mut Vec<Diagnostic>, name: String, bytes: Vec<
 /// Every `.aims` file under `dir`, in sorted order; hidden folders and `target` are skipped.
 /// Links are followed, but only within `dir`: a spec from a pull request must not pull in the
 /// runner's files through a link. A link back to a folder that holds it is reported, not walked.
-fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+pub(crate) fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let root = std::fs::canonicalize(dir)
         .map_err(|e| LoadError(format!("cannot read `{}`: {}", display(dir), io_words(&e))))?;
     let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod fmt;
 pub mod gap;
 pub mod kinds;
 mod load;
@@ -41,6 +42,8 @@ pub enum Command {
     Gap(gap::Args),
     /// Score every risk with the organisation's scoring script, and show the matrix
     Score(score::Args),
+    /// Rewrite .aims files in the canonical layout; `--check` only shows what would change
+    Fmt(fmt::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -151,6 +154,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
+        Command::Fmt(args) => fmt::run(args),
     };
     ExitCode::from(code)
 }
