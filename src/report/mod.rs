@@ -1,4 +1,5 @@
-//! Reports built from the Model and the rule outcome: the gap analysis (and, later, the
-//! Statement of Applicability, the risk register, the review calendar).
+//! Reports built from the Model and the rule outcome: the gap analysis, and the findings in
+//! the formats CI platforms read ([`ci`]).
 
+pub mod ci;
 pub mod gap;
