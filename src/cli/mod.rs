@@ -7,6 +7,7 @@ pub mod gap;
 pub mod kinds;
 mod load;
 mod output;
+pub mod report;
 pub mod rules;
 pub mod score;
 
@@ -39,6 +40,8 @@ pub enum Command {
     Gap(gap::Args),
     /// Score every risk with the organisation's scoring script, and show the matrix
     Score(score::Args),
+    /// Reports for auditors: Statement of Applicability, risk register, inventory, calendar, RACI, or all
+    Report(report::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
+        Command::Report(args) => report::run(args),
     };
     ExitCode::from(code)
 }
