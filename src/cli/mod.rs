@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod export;
 pub mod gap;
 pub mod kinds;
 mod load;
@@ -42,6 +43,8 @@ pub enum Command {
     Score(score::Args),
     /// Reports for auditors: Statement of Applicability, risk register, inventory, calendar, RACI, or all
     Report(report::Args),
+    /// Export the Statement of Applicability and the risk register as OSCAL documents
+    Export(export::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,6 +119,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
         Command::Report(args) => report::run(args),
+        Command::Export(args) => export::run(args),
     };
     ExitCode::from(code)
 }

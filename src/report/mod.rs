@@ -12,6 +12,7 @@ pub mod findings;
 pub mod gap;
 pub mod heatmap;
 pub mod inventory;
+pub mod oscal;
 pub mod pack;
 pub mod raci;
 pub mod register;
