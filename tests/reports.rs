@@ -38,6 +38,15 @@ fn every_kind_on_every_example_in_every_format() {
                 assert_eq!(run.code, 0, "{example} {kind} {format}: {}", run.stderr);
                 let again = report(&examples(), &[kind, example, "--format", format]);
                 assert_eq!(run.stdout, again.stdout, "{example} {kind} {format}: same input, same bytes");
+                if format == "json" {
+                    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+                    for t in v["reports"].as_array().unwrap() {
+                        let cols: Vec<&str> =
+                            t["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+                        let unique: std::collections::BTreeSet<_> = cols.iter().collect();
+                        assert_eq!(unique.len(), cols.len(), "{example} {}: column names are unique", t["kind"]);
+                    }
+                }
                 insta::assert_snapshot!(format!("{example}-{kind}.{format}"), run.transcript());
             }
         }

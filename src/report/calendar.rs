@@ -257,7 +257,7 @@ pub fn events(model: &crate::sema::Model, db: &SourceDb, today: Date, until: Dat
 }
 
 pub fn build(events: &[Event], findings: &Findings) -> Table {
-    let columns = ["due", "overdue", "what", "item", "title", "owner", "recurs", "source"];
+    let columns = ["due", "overdue", "what", "item", "title", "owner", "recurs", "declared at"];
     let rows = events
         .iter()
         .map(|e| Row {

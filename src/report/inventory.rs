@@ -37,7 +37,7 @@ const COLUMNS: &[&str] = &[
     "deployed",
     "impact assessments",
     "metrics",
-    "source",
+    "declared at",
 ];
 
 /// Items of `kind` whose `field` refers to each system.

@@ -95,7 +95,7 @@ pub fn build(model: &Model, db: &SourceDb, findings: &Findings) -> Table {
             flagged: s.text("owner").is_empty(),
         });
     }
-    let columns = ["for", "ID", "title", "responsible", "accountable", "consulted", "informed", "source"];
+    let columns = ["for", "ID", "title", "responsible", "accountable", "consulted", "informed", "declared at"];
     Table {
         kind: "raci",
         title: "Responsibilities (RACI)".into(),

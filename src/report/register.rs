@@ -15,7 +15,7 @@ const COLUMNS: &[&str] = &[
     "AI system",
     "owner",
     "objective",
-    "source",
+    "risk source",
     "stage",
     "inherent likelihood",
     "inherent impact",
@@ -36,7 +36,7 @@ const COLUMNS: &[&str] = &[
     "approved",
     "identified",
     "last reviewed",
-    "source",
+    "declared at",
 ];
 
 /// `a; b` over the treatments of a risk, skipping treatments without the field.

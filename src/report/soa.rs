@@ -29,7 +29,7 @@ const COLUMNS: &[&str] = &[
     "risks relying on it",
     "implemented",
     "last tested",
-    "source",
+    "declared at",
 ];
 
 /// The catalogue controls of the default standard, in catalogue order.
