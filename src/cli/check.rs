@@ -1,15 +1,45 @@
 //! `aims check`: compile a spec and report every problem.
 
-use super::output::{fail_as, plural, use_color, write_stdout};
-use super::{Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
+use super::output::{fail, fail_as, plural, use_color, write_stdout};
+use super::{CacheArgs, ColorChoice, Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::compile::Compilation;
 use crate::diagnostics::render;
+use crate::report::ci;
+use clap::ValueEnum;
 use serde::Serialize;
+
+/// What `aims check` prints: for people, for scripts, and for CI platforms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// JUnit XML, for GitLab and Jenkins
+    Junit,
+    /// GitHub Actions annotations (and the job summary, when `GITHUB_STEP_SUMMARY` is set)
+    Github,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// Files or directories of the spec (directories are searched for .aims files)
+    #[arg(default_value = ".")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// When to use colours in human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The date that "today" means, as YYYY-MM-DD (default: the real date)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// Use the standard library in this directory instead of the built-in one
+    #[arg(long, value_name = "DIR")]
+    pub stdlib: Option<std::path::PathBuf>,
     #[command(flatten)]
-    pub spec: SpecArgs,
+    pub cache: CacheArgs,
     /// Exit with 1 when there are warnings, not only errors
     #[arg(long)]
     pub deny_warnings: bool,
@@ -39,7 +69,18 @@ struct Summary {
 }
 
 pub fn run(args: Args) -> u8 {
-    let mut c = match super::compile_spec(&args.spec) {
+    // A run that cannot start answers in JSON when JSON was asked for; the CI formats have no
+    // place for such a failure, which is a plain message and exit code 2.
+    let format = if args.format == CheckFormat::Json { Format::Json } else { Format::Human };
+    let spec = SpecArgs {
+        paths: args.paths.clone(),
+        format,
+        color: args.color,
+        as_of: args.as_of,
+        stdlib: args.stdlib.clone(),
+        cache: args.cache.clone(),
+    };
+    let mut c = match super::compile_spec(&spec) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -48,12 +89,14 @@ pub fn run(args: Args) -> u8 {
             let hint = crate::diagnostics::did_you_mean(unknown, c.rules.rules.keys().map(|k| k.as_str()))
                 .map(|h| format!(" ({h})"))
                 .unwrap_or_default();
-            return fail_as(args.spec.format, &format!("there is no rule `{unknown}`{hint}; `aims rules` lists them"));
+            return fail_as(format, &format!("there is no rule `{unknown}`{hint}; `aims rules` lists them"));
         }
         let rules = &c.rules.rules;
         c.diagnostics.retain(|d| !rules.contains_key(&d.code) || args.only.contains(&d.code));
     }
-    report(&c, &args.spec);
+    if let Err(code) = report(&c, &args) {
+        return code;
+    }
     let failed = c.error_count() > 0 || (args.deny_warnings && c.warning_count() > 0);
     // The process ends here; freeing a large model item by item would only cost time.
     std::mem::forget(c);
@@ -64,7 +107,7 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-fn report(c: &Compilation, spec: &SpecArgs) {
+fn report(c: &Compilation, args: &Args) -> Result<(), u8> {
     let summary = Summary {
         files: c.spec_file_count(),
         items: c.model.spec_item_count(),
@@ -73,40 +116,57 @@ fn report(c: &Compilation, spec: &SpecArgs) {
         waived: c.outcome.as_ref().map_or(0, |o| o.waived),
         rules_run: c.outcome.is_some(),
     };
-    match spec.format {
-        Format::Json => {
+    // CI platforms name files relative to the checkout, where aims runs.
+    let base = std::env::current_dir().unwrap_or_default();
+    match args.format {
+        CheckFormat::Sarif => write_stdout(&ci::sarif::render(&c.diagnostics, &c.db, &c.rules, &base)),
+        CheckFormat::Junit => write_stdout(&ci::junit::render(&c.diagnostics, &c.db, &base)),
+        CheckFormat::Github => {
+            let out = ci::github::render(&c.diagnostics, &c.db, &base, &verdict(&summary));
+            write_stdout(&out.commands);
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(std::path::Path::new(&path), &out.summary)?;
+            }
+        }
+        CheckFormat::Json => {
             let report =
                 JsonReport { version: 1, diagnostics: render::json_diagnostics(&c.diagnostics, &c.db), summary };
             let mut out = serde_json::to_vec_pretty(&report).expect("the report serializes");
             out.push(b'\n');
             write_stdout(&out);
         }
-        Format::Human => {
-            let mut out = render::human(&c.diagnostics, &c.db, use_color(spec.color));
-            let mut verdict = if summary.errors == 0 && summary.warnings == 0 {
-                "no problems found".to_string()
-            } else {
-                format!(
-                    "{}, {}",
-                    plural(summary.errors, "error", "errors"),
-                    plural(summary.warnings, "warning", "warnings")
-                )
-            };
-            if summary.waived > 0 {
-                verdict.push_str(&format!(" ({} waived)", plural(summary.waived, "finding", "findings")));
-            }
-            if !summary.rules_run {
-                verdict.push_str("; the governance rules run once these errors are fixed");
-            }
-            out.extend_from_slice(
-                format!(
-                    "checked {}, {}: {verdict}\n",
-                    plural(summary.files, "file", "files"),
-                    plural(summary.items, "item", "items")
-                )
-                .as_bytes(),
-            );
+        CheckFormat::Human => {
+            let mut out = render::human(&c.diagnostics, &c.db, use_color(args.color));
+            out.extend_from_slice(format!("{}\n", verdict(&summary)).as_bytes());
             write_stdout(&out);
         }
     }
+    Ok(())
+}
+
+/// `checked 4 files, 20 items: 3 errors, 1 warning`
+fn verdict(summary: &Summary) -> String {
+    let mut verdict = if summary.errors == 0 && summary.warnings == 0 {
+        "no problems found".to_string()
+    } else {
+        format!("{}, {}", plural(summary.errors, "error", "errors"), plural(summary.warnings, "warning", "warnings"))
+    };
+    if summary.waived > 0 {
+        verdict.push_str(&format!(" ({} waived)", plural(summary.waived, "finding", "findings")));
+    }
+    if !summary.rules_run {
+        verdict.push_str("; the governance rules run once these errors are fixed");
+    }
+    format!("checked {}, {}: {verdict}", plural(summary.files, "file", "files"), plural(summary.items, "item", "items"))
+}
+
+/// Appends to the job summary file GitHub gives a step (it is meant to be appended to).
+fn append(path: &std::path::Path, text: &str) -> Result<(), u8> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| fail(&format!("cannot write the job summary `{}`: {e}", path.display())))
 }

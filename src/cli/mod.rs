@@ -3,12 +3,14 @@
 
 pub mod check;
 pub mod explain;
+pub mod export;
 pub mod fmt;
 pub mod gap;
 pub mod kinds;
 mod load;
 mod output;
 mod read;
+pub mod report;
 pub mod rules;
 pub mod score;
 mod scripts;
@@ -44,6 +46,10 @@ pub enum Command {
     Score(score::Args),
     /// Rewrite .aims files in the canonical layout; `--check` only shows what would change
     Fmt(fmt::Args),
+    /// Reports for auditors: Statement of Applicability, risk register, inventory, calendar, RACI, or all
+    Report(report::Args),
+    /// Export the Statement of Applicability and the risk register as OSCAL documents
+    Export(export::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -155,6 +161,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Export(args) => export::run(args),
     };
     ExitCode::from(code)
 }
