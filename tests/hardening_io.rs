@@ -385,6 +385,7 @@ fn a_risk_the_script_throws_on_is_reported_in_every_format() {
     let human = aims(&dir, &["score", "--as-of", "2026-11-22", "spec"]);
     assert_eq!(human.code, 1, "{}", human.all());
     assert!(human.stdout.contains("error[E0504]: the scoring script failed on risk `r1`"), "{}", human.all());
+    assert_eq!(human.stdout.matches("error[").count(), 1, "{}", human.all());
     assert!(human.stdout.contains("\nr0 "), "{}", human.all());
     assert!(human.stdout.contains("\nr1 ") && human.stdout.contains("1 risk could not be scored"), "{}", human.all());
     let json = aims(&dir, &["score", "--as-of", "2026-11-22", "--format", "json", "spec"]);
@@ -397,6 +398,19 @@ fn a_risk_the_script_throws_on_is_reported_in_every_format() {
     assert_eq!(csv.code, 1);
     let row = csv.stdout.lines().find(|l| l.starts_with("r1,")).expect("a row for r1");
     assert!(row.ends_with("the scoring script failed on risk `r1`: it stopped with the message `no data`"), "{row}");
+}
+
+// The governance rules' findings are `aims check`'s: they do not make scoring fail.
+#[test]
+fn rule_findings_do_not_make_score_fail() {
+    let dir = folder("findings-only");
+    spec(&dir, "scoring.rhai", Some(&format!("{SCORE}{LEVEL}")), 2);
+    let check = aims(&dir, &["check", "--as-of", "2026-11-22", "spec"]);
+    assert_eq!(check.code, 1, "the small spec has rule findings: {}", check.all());
+    let run = aims(&dir, &["score", "--as-of", "2026-11-22", "spec"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!run.stdout.contains("error["), "{}", run.all());
+    assert!(run.stdout.contains("\nr1 "), "{}", run.all());
 }
 
 // F2: a command asked for JSON answers in JSON, whatever went wrong.

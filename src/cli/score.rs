@@ -48,6 +48,13 @@ pub fn run(args: Args) -> u8 {
     };
     let errors: Vec<_> =
         c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
+    // With scores, the errors that matter here are the script's: the governance rules' findings
+    // are `aims check`'s business, and do not make scoring fail.
+    let errors: Vec<_> = if c.scoring.is_some() {
+        errors.into_iter().filter(|d| SCRIPT_CODES.iter().any(|code| code.id == d.code)).collect()
+    } else {
+        errors
+    };
     let Some(scoring) = &c.scoring else {
         let why = "no scores: the spec or its scoring script has errors";
         match args.format {
@@ -147,6 +154,12 @@ pub fn run(args: Args) -> u8 {
         EXIT_FINDINGS
     }
 }
+
+/// The diagnostics of the scoring script and its calls.
+const SCRIPT_CODES: [crate::diagnostics::codes::Code; 6] = {
+    use crate::diagnostics::codes::*;
+    [SCRIPT_SYNTAX, SCRIPT_MISSING_FN, SCRIPT_RETURN, SCRIPT_RUNTIME, SCRIPT_RUNAWAY, SCRIPT_UNREADABLE]
+};
 
 #[derive(serde::Serialize)]
 struct UnscoredRow {
