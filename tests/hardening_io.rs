@@ -413,6 +413,30 @@ fn rule_findings_do_not_make_score_fail() {
     assert!(run.stdout.contains("\nr1 "), "{}", run.all());
 }
 
+// F1: nothing to score with is said, not shown as an empty table.
+#[test]
+fn a_stdlib_without_a_default_script_is_said_in_words() {
+    let dir = folder("no-default-script");
+    let spec = spec(&dir, "scoring.rhai", None, 1);
+    let text = std::fs::read_to_string(spec.join("spec.aims")).unwrap().replace("  scoring: \"scoring.rhai\"\n", "");
+    std::fs::write(spec.join("spec.aims"), text).unwrap();
+    let stdlib = Path::new(env!("CARGO_MANIFEST_DIR")).join("stdlib");
+    let copy = dir.join("stdlib");
+    for entry in walkdir::WalkDir::new(&stdlib) {
+        let entry = entry.unwrap();
+        let to = copy.join(entry.path().strip_prefix(&stdlib).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else if entry.file_name() != "default.rhai" {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let run = aims(&dir, &["score", "--as-of", "2026-11-22", "--stdlib", "stdlib", "--format", "json", "spec"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert!(v["error"].as_str().unwrap().contains("no `scoring/default.rhai`"), "{v}");
+}
+
 // F2: a command asked for JSON answers in JSON, whatever went wrong.
 #[test]
 fn gap_and_score_answer_in_json_on_a_spec_with_errors() {

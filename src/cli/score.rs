@@ -56,7 +56,15 @@ pub fn run(args: Args) -> u8 {
         errors
     };
     let Some(scoring) = &c.scoring else {
-        let why = "no scores: the spec or its scoring script has errors";
+        // When the rules ran, the spec and script had no error: there was nothing to score with
+        // (a `--stdlib` without the risk scales or a default script, and no script of the spec's).
+        let nothing_to_score_with = c.outcome.is_some();
+        let errors = if nothing_to_score_with { Vec::new() } else { errors };
+        let why = if nothing_to_score_with {
+            "no scores: the stdlib has no risk scales or no `scoring/default.rhai`, and the spec names no script"
+        } else {
+            "no scores: the spec or its scoring script has errors"
+        };
         match args.format {
             ScoreFormat::Json => write_stdout(&json_failure(why, &errors, &c.db)),
             // CSV has no place for an error: the rows stay empty and the reasons go to stderr.
