@@ -385,6 +385,7 @@ fn a_risk_the_script_throws_on_is_reported_in_every_format() {
     let human = aims(&dir, &["score", "--as-of", "2026-11-22", "spec"]);
     assert_eq!(human.code, 1, "{}", human.all());
     assert!(human.stdout.contains("error[E0504]: the scoring script failed on risk `r1`"), "{}", human.all());
+    assert_eq!(human.stdout.matches("error[").count(), 1, "{}", human.all());
     assert!(human.stdout.contains("\nr0 "), "{}", human.all());
     assert!(human.stdout.contains("\nr1 ") && human.stdout.contains("1 risk could not be scored"), "{}", human.all());
     let json = aims(&dir, &["score", "--as-of", "2026-11-22", "--format", "json", "spec"]);
@@ -397,6 +398,43 @@ fn a_risk_the_script_throws_on_is_reported_in_every_format() {
     assert_eq!(csv.code, 1);
     let row = csv.stdout.lines().find(|l| l.starts_with("r1,")).expect("a row for r1");
     assert!(row.ends_with("the scoring script failed on risk `r1`: it stopped with the message `no data`"), "{row}");
+}
+
+// The governance rules' findings are `aims check`'s: they do not make scoring fail.
+#[test]
+fn rule_findings_do_not_make_score_fail() {
+    let dir = folder("findings-only");
+    spec(&dir, "scoring.rhai", Some(&format!("{SCORE}{LEVEL}")), 2);
+    let check = aims(&dir, &["check", "--as-of", "2026-11-22", "spec"]);
+    assert_eq!(check.code, 1, "the small spec has rule findings: {}", check.all());
+    let run = aims(&dir, &["score", "--as-of", "2026-11-22", "spec"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!run.stdout.contains("error["), "{}", run.all());
+    assert!(run.stdout.contains("\nr1 "), "{}", run.all());
+}
+
+// F1: nothing to score with is said, not shown as an empty table.
+#[test]
+fn a_stdlib_without_a_default_script_is_said_in_words() {
+    let dir = folder("no-default-script");
+    let spec = spec(&dir, "scoring.rhai", None, 1);
+    let text = std::fs::read_to_string(spec.join("spec.aims")).unwrap().replace("  scoring: \"scoring.rhai\"\n", "");
+    std::fs::write(spec.join("spec.aims"), text).unwrap();
+    let stdlib = Path::new(env!("CARGO_MANIFEST_DIR")).join("stdlib");
+    let copy = dir.join("stdlib");
+    for entry in walkdir::WalkDir::new(&stdlib) {
+        let entry = entry.unwrap();
+        let to = copy.join(entry.path().strip_prefix(&stdlib).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else if entry.file_name() != "default.rhai" {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let run = aims(&dir, &["score", "--as-of", "2026-11-22", "--stdlib", "stdlib", "--format", "json", "spec"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert!(v["error"].as_str().unwrap().contains("no `scoring/default.rhai`"), "{v}");
 }
 
 // F2: a command asked for JSON answers in JSON, whatever went wrong.

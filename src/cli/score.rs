@@ -51,8 +51,23 @@ pub fn run(args: Args) -> u8 {
     };
     let errors: Vec<_> =
         c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
+    // With scores, the errors that matter here are the script's: the governance rules' findings
+    // are `aims check`'s business, and do not make scoring fail.
+    let errors: Vec<_> = if c.scoring.is_some() {
+        errors.into_iter().filter(|d| SCRIPT_CODES.iter().any(|code| code.id == d.code)).collect()
+    } else {
+        errors
+    };
     let Some(scoring) = &c.scoring else {
-        let why = "no scores: the spec or its scoring script has errors";
+        // When the rules ran, the spec and script had no error: there was nothing to score with
+        // (a `--stdlib` without the risk scales or a default script, and no script of the spec's).
+        let nothing_to_score_with = c.outcome.is_some();
+        let errors = if nothing_to_score_with { Vec::new() } else { errors };
+        let why = if nothing_to_score_with {
+            "no scores: the stdlib has no risk scales or no `scoring/default.rhai`, and the spec names no script"
+        } else {
+            "no scores: the spec or its scoring script has errors"
+        };
         match args.format {
             ScoreFormat::Json => write_stdout(&json_failure(why, &errors, &c.db)),
             // CSV has no place for an error: the rows stay empty and the reasons go to stderr.
@@ -150,6 +165,12 @@ pub fn run(args: Args) -> u8 {
         EXIT_FINDINGS
     }
 }
+
+/// The diagnostics of the scoring script and its calls.
+const SCRIPT_CODES: [crate::diagnostics::codes::Code; 6] = {
+    use crate::diagnostics::codes::*;
+    [SCRIPT_SYNTAX, SCRIPT_MISSING_FN, SCRIPT_RETURN, SCRIPT_RUNTIME, SCRIPT_RUNAWAY, SCRIPT_UNREADABLE]
+};
 
 #[derive(serde::Serialize)]
 struct UnscoredRow {
