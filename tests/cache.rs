@@ -85,7 +85,10 @@ fn edits_are_seen_at_once() {
     let file = root.join("spec/systems.aims");
     let text = std::fs::read_to_string(&file).expect("read the example");
     // A change of meaning that still parses: the cached tree of the old text must not be used.
-    let edited = text.replacen("tier: 1", "tier: 3", 1);
+    // (Found by the field and its value whatever the alignment of the block.)
+    let at = text.find("\n  tier:").expect("the example has a tier to change") + 1;
+    let line_end = at + text[at..].find('\n').expect("the line ends");
+    let edited = format!("{}tier: 3{}", &text[..at + 2], &text[line_end..]);
     assert_ne!(edited, text, "the example has a tier to change");
     std::fs::write(&file, &edited).expect("edit the file");
     same_with_and_without_cache(&root, &[]);
