@@ -86,11 +86,17 @@ fn parse_file(db: &SourceDb, id: FileId) -> (Ast, Vec<Diagnostic>) {
 /// Parses and analyzes every file of `db`, then runs the rules as of `today`. `early` holds
 /// problems found while reading the files (invalid UTF-8), to be reported with the rest.
 /// The rules run only on a spec without errors: on a broken model they would report noise.
-pub fn compile(
+pub fn compile(db: SourceDb, early: Vec<Diagnostic>, today: jiff::civil::Date, scripts: &dyn Scripts) -> Compilation {
+    compile_only(db, early, today, scripts, None)
+}
+
+/// As [`compile`], running only the rules named in `only` (`aims check --only`).
+pub fn compile_only(
     mut db: SourceDb,
     early: Vec<Diagnostic>,
     today: jiff::civil::Date,
     scripts: &dyn Scripts,
+    only: Option<&[String]>,
 ) -> Compilation {
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
     // Parsing recurses as deep as the text nests (bounded by syntax::depth); large stacks keep
@@ -139,7 +145,7 @@ pub fn compile(
     let scoring = if has_errors(&diagnostics) { None } else { score(&mut db, &mut model, scripts, &mut diagnostics) };
     let clean = !has_errors(&diagnostics);
     let outcome = clean.then(|| {
-        let mut outcome = rules::evaluate(&model, &rules, today, &mut diagnostics);
+        let mut outcome = rules::evaluate_only(&model, &rules, only, today, &mut diagnostics);
         diagnostics.append(&mut outcome.findings);
         outcome
     });

@@ -39,7 +39,8 @@ struct Summary {
 }
 
 pub fn run(args: Args) -> u8 {
-    let mut c = match super::compile_spec(&args.spec) {
+    let only = (!args.only.is_empty()).then_some(args.only.as_slice());
+    let mut c = match super::compile_spec_only(&args.spec, only) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -84,9 +84,14 @@ impl SpecArgs {
 /// Loads a spec (and the stdlib) and compiles it; a usage or I/O problem is reported and gives
 /// the exit code to return.
 pub(crate) fn compile_spec(spec: &SpecArgs) -> Result<crate::compile::Compilation, u8> {
+    compile_spec_only(spec, None)
+}
+
+/// As [`compile_spec`], running only the rules named in `only` (`aims check --only`).
+pub(crate) fn compile_spec_only(spec: &SpecArgs, only: Option<&[String]>) -> Result<crate::compile::Compilation, u8> {
     let loaded = load::load(spec).map_err(|e| output::fail(&e.0))?;
     let scripts = load::DiskScripts { stdlib: spec.stdlib.clone() };
-    Ok(crate::compile::compile(loaded.db, loaded.early, spec.today(), &scripts))
+    Ok(crate::compile::compile_only(loaded.db, loaded.early, spec.today(), &scripts, only))
 }
 
 /// The options of a command that only needs the stdlib (and perhaps a spec's own rules).
