@@ -112,11 +112,23 @@ pub fn compile(db: SourceDb, early: Vec<Diagnostic>, today: jiff::civil::Date, s
 /// texts that are gone. The command line passes [`crate::cache::disk::DiskTrees`]. Whatever
 /// the store, the result is the same as [`compile`]'s, byte for byte.
 pub fn compile_with(
+    db: SourceDb,
+    early: Vec<Diagnostic>,
+    today: jiff::civil::Date,
+    scripts: &dyn Scripts,
+    trees: &dyn Trees,
+) -> Compilation {
+    compile_only(db, early, today, scripts, trees, None)
+}
+
+/// As [`compile_with`], running only the rules named in `only` (`aims check --only`).
+pub fn compile_only(
     mut db: SourceDb,
     early: Vec<Diagnostic>,
     today: jiff::civil::Date,
     scripts: &dyn Scripts,
     trees: &dyn Trees,
+    only: Option<&[String]>,
 ) -> Compilation {
     // Each run has its own budget for "did you mean" suggestions.
     crate::diagnostics::suggest::new_run();
@@ -167,7 +179,7 @@ pub fn compile_with(
     let scoring = if has_errors(&diagnostics) { None } else { score(&mut db, &mut model, scripts, &mut diagnostics) };
     let clean = !has_errors(&diagnostics);
     let outcome = clean.then(|| {
-        let mut outcome = rules::evaluate(&model, &rules, today, &mut diagnostics);
+        let mut outcome = rules::evaluate_only(&model, &rules, only, today, &mut diagnostics);
         diagnostics.append(&mut outcome.findings);
         outcome
     });

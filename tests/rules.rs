@@ -76,3 +76,30 @@ fn rule_fixtures() {
         }
     });
 }
+
+/// `aims check --only RULE` runs that rule alone: the others are not evaluated at all (their
+/// statistics are absent), and its findings are those of a full run.
+#[test]
+fn only_evaluates_the_rules_asked_for() {
+    use aims::compile::{compile, compile_only, stdlib_db, BuiltinScripts};
+    use aims::source::{Origin, SourceFile};
+    let spec = "communication forum \"Staff forum\" { topic: \"Changes\"  interval: 3 months  last: 2026-01-10 }\n";
+    let db = || {
+        let mut db = stdlib_db();
+        db.add(SourceFile::new("spec.aims".into(), spec.into(), Origin::Spec));
+        db
+    };
+    let today = jiff::civil::date(2026, 11, 22);
+    let only = ["communication-current".to_string()];
+    let one = compile_only(db(), Vec::new(), today, &BuiltinScripts, &aims::cache::ParseAll, Some(&only));
+    let all = compile(db(), Vec::new(), today, &BuiltinScripts);
+    let stats = &one.outcome.as_ref().expect("the rules ran").stats;
+    assert_eq!(stats.keys().collect::<Vec<_>>(), vec!["communication-current"]);
+    assert_eq!(stats["communication-current"], (1, 1));
+    let messages = |c: &aims::compile::Compilation| -> Vec<String> {
+        c.diagnostics.iter().filter(|d| d.code == "communication-current").map(|d| d.message.clone()).collect()
+    };
+    assert_eq!(messages(&one), messages(&all));
+    assert_eq!(messages(&one).len(), 1);
+    assert_eq!(one.diagnostics.len(), 1, "{:?}", one.diagnostics);
+}

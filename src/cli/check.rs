@@ -80,7 +80,8 @@ pub fn run(args: Args) -> u8 {
         stdlib: args.stdlib.clone(),
         cache: args.cache.clone(),
     };
-    let mut c = match super::compile_spec(&spec) {
+    let only = (!args.only.is_empty()).then_some(args.only.as_slice());
+    let mut c = match super::compile_spec_only(&spec, only) {
         Ok(c) => c,
         Err(code) => return code,
     };

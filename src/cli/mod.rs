@@ -108,14 +108,19 @@ impl SpecArgs {
 /// Loads a spec (and the stdlib) and compiles it; a usage or I/O problem is reported and gives
 /// the exit code to return.
 pub(crate) fn compile_spec(spec: &SpecArgs) -> Result<crate::compile::Compilation, u8> {
+    compile_spec_only(spec, None)
+}
+
+/// As [`compile_spec`], running only the rules named in `only` (`aims check --only`).
+pub(crate) fn compile_spec_only(spec: &SpecArgs, only: Option<&[String]>) -> Result<crate::compile::Compilation, u8> {
     let loaded = load::load(spec).map_err(|e| output::fail_as(spec.format, &e.0))?;
     let scripts = scripts::DiskScripts::new(&spec.paths, spec.stdlib.clone());
     let today = spec.today();
     Ok(match cache_dir(spec) {
-        None => crate::compile::compile(loaded.db, loaded.early, today, &scripts),
+        None => crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &crate::cache::ParseAll, only),
         Some(dir) => {
             let trees = crate::cache::disk::DiskTrees::open(&dir);
-            crate::compile::compile_with(loaded.db, loaded.early, today, &scripts, &trees)
+            crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &trees, only)
         }
     })
 }
