@@ -260,11 +260,7 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
 }
 
 fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
+    crate::diagnostics::text::lowercase_first(s)
 }
 
 /// Waivers in force, by (rule, item). Unknown rules and items are reported here.
