@@ -5,6 +5,7 @@ use super::{Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::compile::Compilation;
 use crate::diagnostics::render;
 use serde::Serialize;
+use std::io::Write as _;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -82,7 +83,9 @@ fn report(c: &Compilation, spec: &SpecArgs) {
             write_stdout(&out);
         }
         Format::Human => {
-            let mut out = render::human(&c.diagnostics, &c.db, use_color(spec.color));
+            // Streamed: a spec with many errors is never held in memory as text.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render::stream_human(&mut out, &c.diagnostics, &c.db, use_color(spec.color));
             let mut verdict = if summary.errors == 0 && summary.warnings == 0 {
                 "no problems found".to_string()
             } else {
@@ -98,15 +101,13 @@ fn report(c: &Compilation, spec: &SpecArgs) {
             if !summary.rules_run {
                 verdict.push_str("; the governance rules run once these errors are fixed");
             }
-            out.extend_from_slice(
-                format!(
-                    "checked {}, {}: {verdict}\n",
-                    plural(summary.files, "file", "files"),
-                    plural(summary.items, "item", "items")
-                )
-                .as_bytes(),
+            let _ = writeln!(
+                out,
+                "checked {}, {}: {verdict}",
+                plural(summary.files, "file", "files"),
+                plural(summary.items, "item", "items")
             );
-            write_stdout(&out);
+            let _ = out.flush();
         }
     }
 }

@@ -75,6 +75,20 @@ pub fn human(diags: &[Diagnostic], db: &SourceDb, color: bool) -> Vec<u8> {
     buf.into_inner()
 }
 
+/// Streams diagnostics to `out` (stdout, in the commands) with or without colour.
+pub fn stream_human(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    db: &SourceDb,
+    color: bool,
+) -> std::io::Result<()> {
+    if color {
+        write_human(&mut termcolor::Ansi::new(out), diags, db)
+    } else {
+        write_human(&mut termcolor::NoColor::new(out), diags, db)
+    }
+}
+
 /// Writes diagnostics for a terminal as they are rendered, one at a time: what one diagnostic
 /// prints is bounded (see [`super::excerpt`]), so nothing grows with the number of errors.
 pub fn write_human(out: &mut dyn termcolor::WriteColor, diags: &[Diagnostic], db: &SourceDb) -> std::io::Result<()> {
