@@ -174,4 +174,10 @@ fn control_characters_are_escaped_in_human_output() {
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
     assert!(run.stdout.contains("x\\nerror[E9999]: forged.aims:1:12"), "{}", run.stdout);
+
+    // The same name in a plain I/O message on stderr.
+    let run = aims(&dir, &["check", AS_OF, "missing\nerror[E9999]: forged.aims"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(!run.stderr.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stderr);
+    assert!(run.stderr.contains("missing\\nerror[E9999]"), "{}", run.stderr);
 }

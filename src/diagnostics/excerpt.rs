@@ -280,3 +280,42 @@ impl<'a> Files<'a> for Excerpt<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::{codes, render, Diagnostic};
+    use crate::source::{Origin, SourceDb, SourceFile, Span};
+
+    /// Labels anywhere (inside characters, past the end, over many lines, on long lines) render
+    /// without a panic, and what one diagnostic prints stays bounded.
+    #[test]
+    fn any_label_renders_within_bounds() {
+        let long = format!("{}\n", "é x\u{1b} ".repeat(500));
+        let texts = ["", "\n", "a", "ab\r\ncd\ref\n\n\ngh", long.as_str(), "x\n\n\n\n\n\n\n\n\n\n\n\ny"];
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        for text in texts {
+            let mut db = SourceDb::default();
+            let file = db.add(SourceFile::new("f\n.aims".into(), text.to_string(), Origin::Spec));
+            for _ in 0..300 {
+                let a = next(text.len() + 3);
+                let b = a + next(text.len() + 3);
+                let c = next(text.len() + 3);
+                let d = Diagnostic::new(codes::SYNTAX, "m\u{1b}").primary(file, Span::new(a, b), "here").secondary(
+                    file,
+                    Span::new(c, c + next(4)),
+                    "there",
+                );
+                let out = render::human(&[d], &db, false);
+                let out = String::from_utf8(out).expect("utf-8 output");
+                assert!(out.starts_with("error[E0101]: m\\u{1b}"), "{out}");
+                assert!(out.contains("┌─ f\\n.aims:"), "the excerpt is drawn: {out}");
+                assert!(!out.contains('\u{1b}'));
+                assert!(out.len() < 4000, "{} bytes for {a}..{b} and {c}", out.len());
+            }
+        }
+    }
+}
