@@ -114,3 +114,70 @@ fn very_long_names_are_not_compared() {
     assert!(!run.stdout.contains("did you mean"));
     assert!(took.as_secs() < 20, "took {took:?}");
 }
+
+// Q1: many errors on one long line. Each error shows a window of the line around its label,
+// not the whole line again (the old output was the line times the number of errors).
+#[test]
+fn errors_on_one_long_line_show_a_window_each() {
+    let n = 2000;
+    let text: Vec<String> = (0..n).map(|i| format!("system s{i} {{ ownr: x }}")).collect();
+    let text = text.join(" ");
+    let dir = spec("q1", "long.aims", text.as_bytes());
+    let run = check(&dir, "long.aims");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.matches("error[E0301]").count(), n);
+    let last = text.rfind("ownr").unwrap() + 1;
+    assert!(run.stdout.contains(&format!("┌─ long.aims:1:{last}\n")), "the last error is located");
+    let longest = run.stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 200, "an excerpt line of {longest} characters");
+    assert!(run.stdout.contains("1 │ …"), "a cut line says so");
+    assert!(run.stdout.len() < 2_000_000, "output of {} bytes", run.stdout.len());
+    let first = run.stdout.split("\n\n").next().unwrap();
+    insta::assert_snapshot!("q1_first_error_on_a_long_line", first);
+}
+
+// Q4: columns count characters, and are found from the line table (the old code counted from
+// the start of the line for every position: quadratic on one long line).
+#[test]
+fn columns_on_a_long_line_count_characters() {
+    let n = 20_000;
+    let text: Vec<String> = (0..n).map(|i| format!("person p{i} \"é{i}\" {{ nme: \"x\" }}")).collect();
+    let text = text.join(" ");
+    let dir = spec("q4", "wide.aims", text.as_bytes());
+    let start = std::time::Instant::now();
+    let v = check_json(&dir, "wide.aims");
+    let took = start.elapsed();
+    let got = places(&v);
+    assert_eq!(got.len(), n);
+    let last = text.rfind("nme").unwrap();
+    let column = text[..last].chars().count() as u64 + 1;
+    assert_eq!(got.last().unwrap(), &("E0301".to_string(), 1, column));
+    assert!(took.as_secs() < 60, "took {took:?}");
+}
+
+// I1: what the author wrote reaches the terminal escaped: no escape sequence runs, no bidi
+// control reorders the line, no newline in a file name starts a forged `error[...]` line.
+#[test]
+fn control_characters_are_escaped_in_human_output() {
+    let text = "system a {\n  ownr: \"abc\u{202E}def\"\n}\nsystem b { name: \"\u{1b}[2J\" }\n";
+    let dir = spec("i1", "t.aims", text.as_bytes());
+    let run = check(&dir, "t.aims");
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202E}'), "{}", run.stdout);
+    assert!(run.stdout.contains("abc\\u{202e}def"), "{}", run.stdout);
+    assert!(run.stdout.contains("\\u{1b}"), "{}", run.stdout);
+    insta::assert_snapshot!("i1_controls_escaped", run.transcript());
+
+    let name = "x\nerror[E9999]: forged.aims";
+    let dir = spec("i1-name", name, b"system a { ownr: x }\n");
+    let run = aims(&dir, &["check", AS_OF, "--color=never", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
+    assert!(run.stdout.contains("x\\nerror[E9999]: forged.aims:1:12"), "{}", run.stdout);
+
+    // The same name in a plain I/O message on stderr.
+    let run = aims(&dir, &["check", AS_OF, "missing\nerror[E9999]: forged.aims"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(!run.stderr.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stderr);
+    assert!(run.stderr.contains("missing\\nerror[E9999]"), "{}", run.stderr);
+}

@@ -7,6 +7,7 @@ use crate::diagnostics::render;
 use crate::report::ci;
 use clap::ValueEnum;
 use serde::Serialize;
+use std::io::Write as _;
 
 /// What `aims check` prints: for people, for scripts, and for CI platforms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -137,9 +138,11 @@ fn report(c: &Compilation, args: &Args) -> Result<(), u8> {
             write_stdout(&out);
         }
         CheckFormat::Human => {
-            let mut out = render::human(&c.diagnostics, &c.db, use_color(args.color));
-            out.extend_from_slice(format!("{}\n", verdict(&summary)).as_bytes());
-            write_stdout(&out);
+            // Streamed: a spec with many errors is never held in memory as text.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render::stream_human(&mut out, &c.diagnostics, &c.db, use_color(args.color));
+            let _ = writeln!(out, "{}", verdict(&summary));
+            let _ = out.flush();
         }
     }
     Ok(())
@@ -163,11 +166,10 @@ fn verdict(summary: &Summary) -> String {
 
 /// Appends to the job summary file GitHub gives a step (it is meant to be appended to).
 fn append(path: &std::path::Path, text: &str) -> Result<(), u8> {
-    use std::io::Write;
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| fail(&format!("cannot write the job summary `{}`: {e}", path.display())))
+        .map_err(|e| fail(&format!("cannot write the job summary `{}`: {}", path.display(), super::read::io_words(&e))))
 }

@@ -27,7 +27,8 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// A usage or I/O problem: plain words on stderr.
 pub fn fail(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    // File names in the message are the user's: a newline or an escape in one is shown escaped.
+    eprintln!("error: {}", crate::diagnostics::text::escape(message));
     super::EXIT_USAGE
 }
 

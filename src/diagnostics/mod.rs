@@ -5,8 +5,10 @@
 //! them; only the renderers in [`render`] know about terminals and JSON.
 
 pub mod codes;
+pub mod excerpt;
 pub mod render;
 pub mod suggest;
+pub mod text;
 
 pub use codes::{Code, CODES};
 pub use suggest::{closest, did_you_mean};

@@ -3,6 +3,8 @@
 //! The JSON layout is documented in docs/json-output.md and is stable: fields are only ever
 //! added, never renamed or removed.
 
+use super::excerpt::Excerpt;
+use super::text::escape;
 use super::{Diagnostic, Severity};
 use crate::source::{FileId, SourceDb};
 use codespan_reporting::diagnostic as cs;
@@ -23,23 +25,21 @@ impl<'a> Files<'a> for SourceDb {
         Ok(&self.get(id).text)
     }
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
-        let starts = self.get(id).line_starts();
-        Ok(match starts.binary_search(&(byte_index as u32)) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        })
+        Ok(self.get(id).line_index(byte_index))
+    }
+    fn column_number(&'a self, id: FileId, _line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.get(id).line_col(byte_index as u32).1)
     }
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
         let file = self.get(id);
-        let starts = file.line_starts();
-        let start =
-            *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() - 1 })?;
-        let end = starts.get(line_index + 1).map_or(file.text.len(), |e| *e as usize);
-        Ok(start as usize..end)
+        file.line_range(line_index)
+            .ok_or(FilesError::LineTooLarge { given: line_index, max: file.line_starts().len() - 1 })
     }
 }
 
-fn to_codespan(d: &Diagnostic, db: &SourceDb) -> cs::Diagnostic<FileId> {
+/// The diagnostic for codespan, over the made-up files of its excerpt; every text the author
+/// wrote (messages quote it) is escaped.
+fn to_codespan(d: &Diagnostic, ranges: Vec<(usize, Range<usize>)>) -> cs::Diagnostic<usize> {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
@@ -48,23 +48,22 @@ fn to_codespan(d: &Diagnostic, db: &SourceDb) -> cs::Diagnostic<FileId> {
     let labels = d
         .labels
         .iter()
-        .map(|l| {
-            let len = db.get(l.file).text.len();
-            let range = (l.span.start as usize).min(len)..(l.span.end as usize).min(len);
+        .zip(ranges)
+        .map(|(l, (file, range))| {
             let style = if l.primary { cs::LabelStyle::Primary } else { cs::LabelStyle::Secondary };
-            cs::Label::new(style, l.file, range).with_message(l.message.clone())
+            cs::Label::new(style, file, range).with_message(escape(&l.message))
         })
         .collect();
-    let mut notes = d.notes.clone();
+    let mut notes: Vec<String> = d.notes.iter().map(|n| escape(n).into_owned()).collect();
     if !d.refs.is_empty() {
-        notes.push(format!("see {}", d.refs.join(", ")));
+        notes.push(escape(&format!("see {}", d.refs.join(", "))).into_owned());
     }
     if let Some(h) = &d.help {
-        notes.push(format!("help: {h}"));
+        notes.push(format!("help: {}", escape(h)));
     }
     cs::Diagnostic::new(severity)
-        .with_code(d.code.clone())
-        .with_message(d.message.clone())
+        .with_code(escape(&d.code))
+        .with_message(escape(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -72,18 +71,41 @@ fn to_codespan(d: &Diagnostic, db: &SourceDb) -> cs::Diagnostic<FileId> {
 /// Renders diagnostics for a terminal, with or without colour.
 pub fn human(diags: &[Diagnostic], db: &SourceDb, color: bool) -> Vec<u8> {
     let mut buf = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
+    let _ = write_human(&mut buf, diags, db);
+    buf.into_inner()
+}
+
+/// Streams diagnostics to `out` (stdout, in the commands) with or without colour.
+pub fn stream_human(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    db: &SourceDb,
+    color: bool,
+) -> std::io::Result<()> {
+    if color {
+        write_human(&mut termcolor::Ansi::new(out), diags, db)
+    } else {
+        write_human(&mut termcolor::NoColor::new(out), diags, db)
+    }
+}
+
+/// Writes diagnostics for a terminal as they are rendered, one at a time: what one diagnostic
+/// prints is bounded (see [`super::excerpt`]), so nothing grows with the number of errors.
+pub fn write_human(out: &mut dyn termcolor::WriteColor, diags: &[Diagnostic], db: &SourceDb) -> std::io::Result<()> {
     let config = term::Config::default();
     for d in diags {
-        let cd = to_codespan(d, db);
-        if term::emit_to_write_style(&mut buf, &config, db, &cd).is_err() {
+        let (excerpt, ranges) = Excerpt::new(d, db);
+        let cd = to_codespan(d, ranges);
+        match term::emit_to_write_style(out, &config, &excerpt, &cd) {
+            Ok(()) => {}
+            Err(FilesError::Io(e)) => return Err(e),
             // A label outside its file would be a bug; still print the message rather than lose it.
-            let _ = std::io::Write::write_all(
-                &mut buf,
-                format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message).as_bytes(),
-            );
+            Err(_) => out.write_all(
+                format!("{}[{}]: {}\n", d.severity.as_str(), escape(&d.code), escape(&d.message)).as_bytes(),
+            )?,
         }
     }
-    buf.into_inner()
+    Ok(())
 }
 
 /// One diagnostic in the JSON output.

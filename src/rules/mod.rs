@@ -297,11 +297,7 @@ pub fn evaluate_only(
 }
 
 fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
+    crate::diagnostics::text::lowercase_first(s)
 }
 
 /// Waivers in force, by (rule, item). Unknown rules and items are reported here.

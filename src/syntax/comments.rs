@@ -7,7 +7,10 @@ pub fn collect(text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     super::lexical::walk(text, |lex| {
         if let super::lexical::Lex::Comment(start, end) = lex {
-            out.push(Comment { span: Span::new(start, end), text: text[start..end].trim_end().to_string() });
+            out.push(Comment {
+                span: Span::new(start, end),
+                text: crate::source::slice(text, start..end).trim_end().to_string(),
+            });
         }
         true
     });
