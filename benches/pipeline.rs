@@ -12,9 +12,13 @@
 //! name the system and the Annex A control they implement. One scope lists every system.
 //! The spec is generated from a seed (`--seed S`): same arguments, same bytes.
 //!
+//! Parse + schema + resolve is also timed with the trees read from a warm disk cache, and with
+//! one file changed since the cache was filled.
+//!
 //! Printed per stage: the best time of `--runs` runs, MB/s, the peak memory of the process
 //! during the stage (VmHWM, reset before each stage) and the ratio to the bare pest pass.
 
+use aims::cache::{disk::DiskTrees, ParseAll, Trees};
 use aims::compile::{compile, stdlib_db, BuiltinScripts};
 use aims::source::{Origin, SourceDb, SourceFile};
 use std::fmt::Write as _;
@@ -121,11 +125,34 @@ fn main() {
     report(
         "parse + schema + resolve (compile, no rules)",
         measure(o.runs, db, |db: SourceDb| {
-            let model = model_of(&db);
+            let model = model_of(&db, &ParseAll);
             assert!(model.spec_item_count() > 0);
             std::mem::forget(model); // as `aims check` does: the process ends
         }),
     );
+    // The same with the trees read from a warm disk cache (as `aims check` run again), and
+    // with one file changed since (the cache filled by the unchanged spec).
+    let cache = std::env::temp_dir().join(format!("aims-bench-cache-{}", std::process::id()));
+    let trees = DiskTrees::open(&cache);
+    std::mem::forget(model_of(&db(), &trees));
+    report("  the same, warm cache", measure(o.runs, db, |db: SourceDb| std::mem::forget(model_of(&db, &trees))));
+    // A new edit for every run, so that the edited file is never in the cache.
+    let mut edits = 0;
+    let edited = || {
+        edits += 1;
+        let mut db = stdlib_db();
+        for (i, (name, text)) in files.iter().enumerate() {
+            let text =
+                if i == 1 { text.replacen("Owner ", &format!("Owner (edit {edits}) "), 1) } else { text.clone() };
+            db.add(SourceFile::new(name.clone(), text, Origin::Spec));
+        }
+        db
+    };
+    report(
+        "  the same, one file changed",
+        measure(o.runs, edited, |db: SourceDb| std::mem::forget(model_of(&db, &trees))),
+    );
+    let _ = std::fs::remove_dir_all(&cache);
     if !o.rules {
         return;
     }
@@ -143,7 +170,7 @@ fn main() {
 
     // Scoring and rules alone, on one model.
     let mut full = db();
-    let model = model_of(&full);
+    let model = model_of(&full, &ParseAll);
     let (script_name, script) = aims::compile::Scripts::default_script(&BuiltinScripts).expect("a default script");
     let script_id = full.add(SourceFile::new(script_name, script, Origin::Stdlib));
     let risks = model.items_of(model.schema.kind_id("risk").expect("a risk kind")).len();
@@ -192,11 +219,12 @@ fn today() -> jiff::civil::Date {
     jiff::civil::date(2026, 11, 22)
 }
 
-/// Parse (both cores) + schema + check + resolve, as `compile` does before scoring and rules.
-fn model_of(db: &SourceDb) -> aims::sema::Model {
+/// Parse (both cores, trees from `trees`) + schema + check + resolve, as `compile` does before
+/// scoring and rules.
+fn model_of(db: &SourceDb, trees: &dyn Trees) -> aims::sema::Model {
     use rayon::prelude::*;
     let ids: Vec<_> = db.iter().map(|(id, f)| (id, f.origin)).collect();
-    let asts: Vec<_> = ids.par_iter().map(|(id, _)| aims::syntax::parse(&db.get(*id).text, *id).0).collect();
+    let asts: Vec<_> = ids.par_iter().map(|(id, _)| trees.parse(&db.get(*id).text, *id).0).collect();
     let inputs: Vec<_> = ids.iter().zip(asts).map(|((id, o), a)| (*id, *o, a)).collect();
     let mut diags = Vec::new();
     let model = aims::sema::analyze(inputs, &mut diags);

@@ -35,22 +35,81 @@ pub fn parse(full_text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
         );
         return (Ast { items, comments: comments::collect(text) }, diags);
     }
-    // The whole file in one go is the fast path; only a file with errors is parsed item by item.
-    match AimsParser::parse(Rule::file, text) {
-        Ok(mut pairs) => {
-            let file_pair = pairs.next().expect("the file rule always yields one pair");
-            let mut cx = convert::Cx::new(file, 0, &mut diags);
-            for pair in file_pair.into_inner() {
-                if pair.as_rule() != Rule::EOI {
-                    if let Some(item) = cx.item(pair) {
-                        items.push(item);
-                    }
+    // The fast path: the file in a few large pieces (one for most files); only a file with
+    // errors is parsed item by item.
+    let whole = [(0, text.len())];
+    let cuts = pieces(text);
+    let fast = parse_pieces(text, file, &cuts, &mut items, &mut diags)
+        || (cuts.len() > 1 && parse_pieces(text, file, &whole, &mut items, &mut diags));
+    if !fast {
+        parse_with_recovery(text, file, &mut items, &mut diags);
+    }
+    (Ast { items, comments: comments::collect(text) }, diags)
+}
+
+/// Above this size a file is parsed in pieces of about this size. pest keeps a queue of tokens
+/// for all the text it is given at once, several times the size of the text; pieces bound that
+/// queue, so that the memory a large file needs is the memory of its tree.
+const PIECE: usize = 1 << 20;
+
+/// Where to cut `text` into pieces: at lines that start an item outside every brace, string
+/// and text. Any item ends with its closing brace, so such a line can only be inside an item
+/// that is cut in its header; the piece before the cut then fails to parse, and the file is
+/// parsed whole instead. A cut therefore never changes the tree.
+fn pieces(text: &str) -> Vec<(usize, usize)> {
+    if text.len() <= PIECE {
+        return vec![(0, text.len())];
+    }
+    let bytes = text.as_bytes();
+    let mut cuts = vec![0];
+    let mut depth: i64 = 0;
+    super::lexical::walk(text, |lex| {
+        let super::lexical::Lex::Code(i) = lex else { return true };
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            b if depth == 0
+                && i > 0
+                && bytes[i - 1] == b'\n'
+                && (b.is_ascii_alphabetic() || b == b'_')
+                && i - cuts.last().copied().unwrap_or(0) >= PIECE =>
+            {
+                cuts.push(i)
+            }
+            _ => {}
+        }
+        true
+    });
+    cuts.push(text.len());
+    cuts.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Parses each piece as a sequence of items and appends them; `false` (with nothing appended)
+/// as soon as one piece does not parse.
+fn parse_pieces(
+    text: &str,
+    file: FileId,
+    pieces: &[(usize, usize)],
+    items: &mut Vec<Item>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut read = Vec::new();
+    let mut notes = Vec::new();
+    for &(start, end) in pieces {
+        let Ok(mut pairs) = AimsParser::parse(Rule::file, &text[start..end]) else { return false };
+        let file_pair = pairs.next().expect("the file rule always yields one pair");
+        let mut cx = convert::Cx::new(file, start, &mut notes);
+        for pair in file_pair.into_inner() {
+            if pair.as_rule() != Rule::EOI {
+                if let Some(item) = cx.item(pair) {
+                    read.push(item);
                 }
             }
         }
-        Err(_) => parse_with_recovery(text, file, &mut items, &mut diags),
     }
-    (Ast { items, comments: comments::collect(text) }, diags)
+    items.append(&mut read);
+    diags.append(&mut notes);
+    true
 }
 
 fn parse_with_recovery(text: &str, file: FileId, items: &mut Vec<Item>, diags: &mut Vec<Diagnostic>) {
@@ -141,4 +200,44 @@ pub fn parse_expr(text: &str, file: FileId, base: usize) -> Result<super::ast::E
 #[doc(hidden)]
 pub fn bare_pest_pass(text: &str) -> bool {
     AimsParser::parse(Rule::file, text).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse, pieces, PIECE};
+    use crate::source::FileId;
+
+    fn items(n: usize) -> String {
+        (0..n).map(|i| format!("person p{i} \"P {i}\" {{\n  email: \"p{i}@example.org\"\n}}\n// note {i}\n")).collect()
+    }
+
+    #[test]
+    fn a_large_file_in_pieces_gives_the_tree_of_the_whole() {
+        let text = items(60_000);
+        let cuts = pieces(&text);
+        assert!(cuts.len() > 2, "{} bytes in {} pieces", text.len(), cuts.len());
+        let (ast, diags) = parse(&text, FileId(0));
+        assert!(diags.is_empty());
+        assert_eq!(ast.items.len(), 60_000);
+        let mut whole = Vec::new();
+        assert!(super::parse_pieces(&text, FileId(0), &[(0, text.len())], &mut whole, &mut Vec::new()));
+        assert_eq!(format!("{:?}", ast.items), format!("{whole:?}"));
+    }
+
+    #[test]
+    fn a_cut_inside_a_header_falls_back_to_the_whole_file() {
+        // `system` ends the line before the first cut, its ID and body start the next line.
+        let mut text = items(1);
+        while text.len() + 40 < PIECE {
+            text.push_str("// filler filler filler filler filler\n");
+        }
+        text.push_str(&"/".repeat(PIECE - text.len() - "system\n".len()));
+        text.push_str("\nsystem\nsplit_header \"Split\" {\n}\n");
+        text.push_str(&items(2_000));
+        let cuts = pieces(&text);
+        assert!(cuts.len() > 1 && text[cuts[1].0..].starts_with("split_header"), "{:?}", &cuts[..2]);
+        let (ast, diags) = parse(&text, FileId(0));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(ast.items.len(), 2_002);
+    }
 }
