@@ -280,3 +280,32 @@ fn very_deep_input_is_refused_or_formatted_never_a_crash() {
         .join()
         .unwrap();
 }
+
+/// Every prefix of the formatter fixtures (cut at many places, as an editor sends a file being
+/// typed): formatted and stable, or refused with diagnostics; never a panic.
+#[test]
+fn half_typed_files_are_formatted_or_refused() {
+    let dir = root().join("tests/fixtures/fmt");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    paths.sort();
+    let (mut ok, mut refused) = (0, 0);
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cuts: Vec<usize> = (0..=text.len()).step_by(7).filter(|&i| text.is_char_boundary(i)).collect();
+        for cut in cuts {
+            let prefix = &text[..cut];
+            match format(prefix, &FormatOptions::default()) {
+                Ok(out) => {
+                    assert_eq!(format(&out, &FormatOptions::default()).as_ref(), Ok(&out), "{path:?} cut at {cut}");
+                    ok += 1;
+                }
+                Err(FormatError::Syntax(d)) => {
+                    assert!(!d.is_empty() && d.iter().all(|d| !d.labels.is_empty()), "{path:?} cut at {cut}");
+                    refused += 1;
+                }
+                Err(e) => panic!("{path:?} cut at {cut}: {e}"),
+            }
+        }
+    }
+    assert!(ok > 20 && refused > 100, "{ok} formatted, {refused} refused");
+}

@@ -2,7 +2,7 @@
 //! `help`. A long condition breaks before its `and`s or `or`s, one per line; the parentheses
 //! the author wrote are kept (the tree drops them, see `trivia.rs`).
 
-use super::print::{Doc, ListItem, Printer, INDENT};
+use super::print::{comment_lines, Doc, ListItem, Printer, INDENT};
 use crate::source::Span;
 use crate::syntax::ast::*;
 use pretty::RcDoc;
@@ -18,12 +18,16 @@ impl Printer<'_> {
         let mut clauses = RcDoc::nil();
         let mut prev_end = r.span.start;
         if let (Some(binder), Some(collection)) = (&r.binder, &r.collection) {
-            let mut head = text(format!("for {} in ", binder.text)).append(self.path(collection));
+            let mut head = self.keyword(&format!("for {} in", binder.text), collection.span.start);
+            head = head.append(self.path(collection));
             if let Some(filter) = &r.filter {
                 let kw = self.t.first_code(collection.span.end, filter.span.start);
-                let comments = self.inline_comments(kw);
-                let cond = text("where ").append(self.expr(filter));
-                head = head.append(comments).append(RcDoc::line().append(cond).nest(INDENT).group());
+                let before = self.t.take_before(kw);
+                let line = if before.is_empty() { RcDoc::line() } else { RcDoc::nil() };
+                let comments = comment_lines(before);
+                let cond = self.keyword("where", filter.span.start);
+                let cond = cond.append(self.expr(filter));
+                head = head.append(comments.nest(INDENT)).append(line.append(cond).nest(INDENT).group());
                 prev_end = filter.span.end;
             } else {
                 prev_end = collection.span.end;
@@ -32,13 +36,18 @@ impl Printer<'_> {
         }
         let nested = r.binder.is_some();
         let require = self.clause(prev_end, r.require.span.start, nested);
+        let kw = self.keyword("require", r.require.span.start);
         let cond = self.expr(&r.require);
-        clauses = clauses.append(require).append(text("require ")).append(cond);
+        clauses = clauses.append(require).append(kw).append(cond);
         let message = self.clause(r.require.span.end, r.message.span.start, true);
-        clauses = clauses.append(message).append(text("message ")).append(self.quoted(r.message.span));
+        let kw = self.keyword("message", r.message.span.start);
+        clauses = clauses.append(message).append(kw);
+        clauses = clauses.append(self.quoted(r.message.span));
         if let Some(help) = &r.help {
             let line = self.clause(r.message.span.end, help.span.start, true);
-            clauses = clauses.append(line).append(text("help ")).append(self.quoted(help.span));
+            let kw = self.keyword("help", help.span.start);
+            clauses = clauses.append(line).append(kw);
+            clauses = clauses.append(self.quoted(help.span));
         }
         if nested {
             doc.append(clauses.nest(INDENT))
@@ -65,6 +74,17 @@ impl Printer<'_> {
         }
         // Comments between the keyword and its value stay on the keyword's line.
         doc
+    }
+
+    /// A clause keyword and the space after it, or the comments written between it and its
+    /// value (the value then starts the next line).
+    fn keyword(&mut self, word: &str, value_start: u32) -> Doc {
+        let between = self.t.take_before(value_start);
+        if between.is_empty() {
+            text(format!("{word} "))
+        } else {
+            text(word).append(comment_lines(between))
+        }
     }
 
     fn path(&mut self, p: &Path) -> Doc {

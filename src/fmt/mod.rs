@@ -14,7 +14,7 @@ mod verify;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::FileId;
-use crate::syntax::ast::Item;
+use crate::syntax::ast::{Ast, Item};
 use print::{Doc, Printer};
 use trivia::Trivia;
 
@@ -70,17 +70,22 @@ pub fn format(text: &str, options: &FormatOptions) -> Result<String, FormatError
 const STACK_BYTES: usize = 64 << 20;
 
 fn checked(text: &str, options: &FormatOptions) -> Result<String, FormatError> {
-    let out = format_unchecked(text, options)?;
-    verify::same_spec(text, &out)?;
-    // Idempotence: formatting the output again must change nothing.
-    match format_unchecked(&out, options) {
-        Ok(again) if again == out => Ok(out),
-        _ => Err(FormatError::TreeChanged("a second formatting pass would change the layout again".into())),
+    let ast = parse(text)?;
+    let out = print(text, &ast, options);
+    // Read the output back: it must say the same, and formatting it again must change nothing.
+    let (again, diags) = crate::syntax::parse(&out, FileId(0));
+    if !diags.is_empty() {
+        return Err(FormatError::TreeChanged("the formatted text would not parse".into()));
     }
+    verify::same_spec(text, &ast, &out, &again)?;
+    if print(&out, &again, options) != out {
+        return Err(FormatError::TreeChanged("a second formatting pass would change the layout again".into()));
+    }
+    Ok(out)
 }
 
-/// Formats without the safety checks (they call this).
-fn format_unchecked(text: &str, options: &FormatOptions) -> Result<String, FormatError> {
+/// The tree of a text that can be formatted.
+fn parse(text: &str) -> Result<Ast, FormatError> {
     let (ast, diags) = crate::syntax::parse(text, FileId(0));
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Err(FormatError::Syntax(diags));
@@ -91,8 +96,12 @@ fn format_unchecked(text: &str, options: &FormatOptions) -> Result<String, Forma
             .help("split the rule into several rules, or test a list with `x in [...]` or `any x in ...`");
         return Err(FormatError::Syntax(vec![d]));
     }
+    Ok(ast)
+}
+
+fn print(text: &str, ast: &Ast, options: &FormatOptions) -> String {
     let mut p = Printer { t: Trivia::new(text, ast.comments.clone()), parens_of: Default::default() };
-    Ok(file(&mut p, &ast.items, options.width))
+    file(&mut p, &ast.items, options.width)
 }
 
 /// How deep a rule's expression may nest (`a and b and ...` nests one level per operator). The

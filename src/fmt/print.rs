@@ -139,7 +139,8 @@ impl<'t> Printer<'t> {
             return head.append(text(" {}"));
         }
         let mut inner = RcDoc::nil();
-        if let Some(c) = self.t.take_trailing(open + 1, close) {
+        let first = parts.first().map_or(close, |p| p.span().start);
+        if let Some(c) = self.t.take_trailing(open + 1, first) {
             inner = inner.append(text(format!(" {}", c.text)));
         }
         let columns = self.columns(parts);
@@ -296,8 +297,11 @@ impl<'t> Printer<'t> {
             }
         }
         // Comments inside a declaration's line have nowhere better to go than before it.
-        let comments = self.inline_comments(self.t.code_end(f.span));
-        comments.append(text(line))
+        let mut doc = RcDoc::nil();
+        for c in self.t.take_before(self.t.code_end(f.span)) {
+            doc = doc.append(text(c.text)).append(RcDoc::hardline());
+        }
+        doc.append(text(line))
     }
 
     /// Comments left inside a construct that has no line of its own for them (between a field's
@@ -329,7 +333,8 @@ impl<'t> Printer<'t> {
         }
         let commented = self.t.any_before(span.end);
         let mut inner = RcDoc::nil();
-        if let Some(c) = self.t.take_trailing(span.start + 1, close) {
+        let first = items.first().map_or(close, |i| i.span().start);
+        if let Some(c) = self.t.take_trailing(span.start + 1, first) {
             inner = inner.append(text(format!(" {}", c.text)));
         }
         for (i, item) in items.iter().enumerate() {
@@ -403,7 +408,7 @@ impl ListItem for Value {
 }
 
 /// Comments put at the end of the line being written, each ending its line.
-fn comment_lines(comments: Vec<crate::syntax::ast::Comment>) -> Doc {
+pub(super) fn comment_lines(comments: Vec<crate::syntax::ast::Comment>) -> Doc {
     let mut doc = RcDoc::nil();
     for c in comments {
         doc = doc.append(text(format!(" {}", c.text))).append(RcDoc::hardline());
