@@ -3,6 +3,12 @@
 //! documented in docs/language.md and docs/scoring.md. They belong to the aims language, not to
 //! any standard: no clause, control or threshold is written here.
 
+/// The value of a field still to be decided (`applicable: todo`), as `aims init` writes it.
+pub const PLACEHOLDER: &str = "todo";
+/// The entries of a standard's catalogue of reference controls, which `aims init` lists in the
+/// skeleton's Statement of Applicability.
+pub const ANNEX_CONTROL: &str = "annex_control";
+
 /// The kind a `waive RULE for ITEM { ... }` is checked as, and its expiry field.
 pub const WAIVER: &str = "waiver";
 pub const WAIVER_EXPIRES: &str = "expires";

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod explain;
 pub mod gap;
+pub mod init;
 pub mod kinds;
 mod load;
 mod output;
@@ -39,6 +40,8 @@ pub enum Command {
     Gap(gap::Args),
     /// Score every risk with the organisation's scoring script, and show the matrix
     Score(score::Args),
+    /// Write the skeleton of a management system into a folder, with every decision marked `todo`
+    Init(init::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
+        Command::Init(args) => init::run(args),
     };
     ExitCode::from(code)
 }

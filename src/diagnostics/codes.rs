@@ -50,6 +50,7 @@ codes! {
     REPEATED_BLOCK = "E0305", Error, "block given twice where one is allowed";
     BAD_SCHEMA = "E0306", Error, "invalid schema declaration";
     COMPUTED_FIELD = "E0307", Error, "a computed field written by hand";
+    PLACEHOLDER = "E0308", Error, "a decision left to make (`todo`)";
     // Scoring scripts
     SCRIPT_SYNTAX = "E0501", Error, "the scoring script does not parse";
     SCRIPT_MISSING_FN = "E0502", Error, "the scoring script lacks a required function";
