@@ -9,6 +9,11 @@ pub const PLACEHOLDER: &str = "todo";
 /// skeleton's Statement of Applicability.
 pub const ANNEX_CONTROL: &str = "annex_control";
 
+/// Evidence files (docs/evidence.md): a node whose kind declares both fields names a file of
+/// the repository (`path`) and the hash of its reviewed content (`sha256`).
+pub const EVIDENCE_PATH: &str = "path";
+pub const EVIDENCE_HASH: &str = "sha256";
+
 /// The kind a `waive RULE for ITEM { ... }` is checked as, and its expiry field.
 pub const WAIVER: &str = "waiver";
 pub const WAIVER_EXPIRES: &str = "expires";

@@ -2,12 +2,14 @@
 //! room that knows about terminals, files on disk and exit codes.
 
 pub mod check;
+mod evidence;
 pub mod explain;
 pub mod gap;
 pub mod init;
 pub mod kinds;
 mod load;
 mod output;
+pub mod pin;
 pub mod rules;
 pub mod score;
 
@@ -42,6 +44,8 @@ pub enum Command {
     Score(score::Args),
     /// Write the skeleton of a management system into a folder, with every decision marked `todo`
     Init(init::Args),
+    /// Write the current SHA-256 of every evidence file into the spec (only the `sha256` fields change)
+    Pin(pin::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -89,7 +93,9 @@ impl SpecArgs {
 pub(crate) fn compile_spec(spec: &SpecArgs) -> Result<crate::compile::Compilation, u8> {
     let loaded = load::load(spec).map_err(|e| output::fail(&e.0))?;
     let scripts = load::DiskScripts { stdlib: spec.stdlib.clone() };
-    Ok(crate::compile::compile(loaded.db, loaded.early, spec.today(), &scripts))
+    let mut compilation = crate::compile::compile(loaded.db, loaded.early, spec.today(), &scripts);
+    evidence::check(&mut compilation, spec);
+    Ok(compilation)
 }
 
 /// The options of a command that only needs the stdlib (and perhaps a spec's own rules).
@@ -116,6 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
         Command::Init(args) => init::run(args),
+        Command::Pin(args) => pin::run(args),
     };
     ExitCode::from(code)
 }
