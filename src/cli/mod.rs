@@ -10,6 +10,7 @@ pub mod kinds;
 mod load;
 mod output;
 pub mod pin;
+pub mod query;
 pub mod rules;
 pub mod score;
 
@@ -46,6 +47,8 @@ pub enum Command {
     Init(init::Args),
     /// Write the current SHA-256 of every evidence file into the spec (only the `sha256` fields change)
     Pin(pin::Args),
+    /// Ask the spec a question in the rule language: `aims query 'r in risk where r.level >= high'`
+    Query(query::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -123,6 +126,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Score(args) => score::run(args),
         Command::Init(args) => init::run(args),
         Command::Pin(args) => pin::run(args),
+        Command::Query(args) => query::run(args),
     };
     ExitCode::from(code)
 }
