@@ -13,6 +13,7 @@ pub mod pin;
 pub mod query;
 pub mod rules;
 pub mod score;
+pub mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -49,6 +50,8 @@ pub enum Command {
     Pin(pin::Args),
     /// Ask the spec a question in the rule language: `aims query 'r in risk where r.level >= high'`
     Query(query::Args),
+    /// Test the organisation's own rules: cases that state the findings they expect (`// expect: RULE@LINE`)
+    Test(test::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -127,6 +130,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Pin(args) => pin::run(args),
         Command::Query(args) => query::run(args),
+        Command::Test(args) => test::run(args),
     };
     ExitCode::from(code)
 }
