@@ -14,6 +14,16 @@ pub const ANNEX_CONTROL: &str = "annex_control";
 pub const EVIDENCE_PATH: &str = "path";
 pub const EVIDENCE_HASH: &str = "sha256";
 
+/// What `aims diff` compares (docs/diff.md): the items of these kinds, matched by ID, and
+/// these of their fields (`treatment.residual.level` reads the first treatment's residual).
+pub const DIFF_WATCH: &[(&str, &[&str])] = &[
+    ("system", &["status", "stage", "eu_ai_act", "tier", "in_scope", "owner"]),
+    ("risk", &["level", "above_appetite", "likelihood", "impact", "owner", "treatment.residual.level"]),
+    ("control", &["applicable", "status", "owner"]),
+    ("document", &["path", "sha256", "version"]),
+    ("policy", &["version", "approved"]),
+];
+
 /// The kind a `waive RULE for ITEM { ... }` is checked as, and its expiry field.
 pub const WAIVER: &str = "waiver";
 pub const WAIVER_EXPIRES: &str = "expires";

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod compile;
 pub mod contract;
 pub mod diagnostics;
+pub mod diff;
 pub mod evidence;
 pub mod placeholders;
 pub mod report;

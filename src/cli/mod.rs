@@ -2,6 +2,7 @@
 //! room that knows about terminals, files on disk and exit codes.
 
 pub mod check;
+pub mod diff;
 mod evidence;
 pub mod explain;
 pub mod gap;
@@ -52,6 +53,8 @@ pub enum Command {
     Query(query::Args),
     /// Test the organisation's own rules: cases that state the findings they expect (`// expect: RULE@LINE`)
     Test(test::Args),
+    /// What changed in the governance between two versions (folders or git revisions)
+    Diff(diff::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -131,6 +134,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Pin(args) => pin::run(args),
         Command::Query(args) => query::run(args),
         Command::Test(args) => test::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     ExitCode::from(code)
 }
