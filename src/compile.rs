@@ -174,6 +174,7 @@ pub fn compile_only(
     // editor re-parses the one file it works on.
     let mut model = analyzer.finish();
     diagnostics.append(&mut sema_diags);
+    crate::placeholders::report(&model, &mut diagnostics);
     let rules = rules::load(&model, &mut diagnostics);
     let has_errors = |d: &[Diagnostic]| d.iter().any(|d| d.severity == diagnostics::Severity::Error);
     let scoring = if has_errors(&diagnostics) { None } else { score(&mut db, &mut model, scripts, &mut diagnostics) };

@@ -3,6 +3,27 @@
 //! documented in docs/language.md and docs/scoring.md. They belong to the aims language, not to
 //! any standard: no clause, control or threshold is written here.
 
+/// The value of a field still to be decided (`applicable: todo`), as `aims init` writes it.
+pub const PLACEHOLDER: &str = "todo";
+/// The entries of a standard's catalogue of reference controls, which `aims init` lists in the
+/// skeleton's Statement of Applicability.
+pub const ANNEX_CONTROL: &str = "annex_control";
+
+/// Evidence files (docs/evidence.md): a node whose kind declares both fields names a file of
+/// the repository (`path`) and the hash of its reviewed content (`sha256`).
+pub const EVIDENCE_PATH: &str = "path";
+pub const EVIDENCE_HASH: &str = "sha256";
+
+/// What `aims diff` compares (docs/diff.md): the items of these kinds, matched by ID, and
+/// these of their fields (`treatment.residual.level` reads the first treatment's residual).
+pub const DIFF_WATCH: &[(&str, &[&str])] = &[
+    ("system", &["status", "stage", "eu_ai_act", "tier", "in_scope", "owner"]),
+    ("risk", &["level", "above_appetite", "likelihood", "impact", "owner", "treatment.residual.level"]),
+    ("control", &["applicable", "status", "owner"]),
+    ("document", &["path", "sha256", "version"]),
+    ("policy", &["version", "approved"]),
+];
+
 /// The kind a `waive RULE for ITEM { ... }` is checked as, and its expiry field.
 pub const WAIVER: &str = "waiver";
 pub const WAIVER_EXPIRES: &str = "expires";

@@ -2,18 +2,24 @@
 //! room that knows about terminals, files on disk and exit codes.
 
 pub mod check;
+pub mod diff;
+mod evidence;
 pub mod explain;
 pub mod export;
 pub mod fmt;
 pub mod gap;
+pub mod init;
 pub mod kinds;
 mod load;
 mod output;
+pub mod pin;
+pub mod query;
 mod read;
 pub mod report;
 pub mod rules;
 pub mod score;
 mod scripts;
+pub mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -50,6 +56,16 @@ pub enum Command {
     Report(report::Args),
     /// Export the Statement of Applicability and the risk register as OSCAL documents
     Export(export::Args),
+    /// Write the skeleton of a management system into a folder, with every decision marked `todo`
+    Init(init::Args),
+    /// Write the current SHA-256 of every evidence file into the spec (only the `sha256` fields change)
+    Pin(pin::Args),
+    /// Ask the spec a question in the rule language: `aims query 'r in risk where r.level >= high'`
+    Query(query::Args),
+    /// Test the organisation's own rules: cases that state the findings they expect (`// expect: RULE@LINE`)
+    Test(test::Args),
+    /// What changed in the governance between two versions (folders or git revisions)
+    Diff(diff::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,13 +132,15 @@ pub(crate) fn compile_spec_only(spec: &SpecArgs, only: Option<&[String]>) -> Res
     let loaded = load::load(spec).map_err(|e| output::fail_as(spec.format, &e.0))?;
     let scripts = scripts::DiskScripts::new(&spec.paths, spec.stdlib.clone());
     let today = spec.today();
-    Ok(match cache_dir(spec) {
+    let mut compilation = match cache_dir(spec) {
         None => crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &crate::cache::ParseAll, only),
         Some(dir) => {
             let trees = crate::cache::disk::DiskTrees::open(&dir);
             crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &trees, only)
         }
-    })
+    };
+    evidence::check(&mut compilation, spec);
+    Ok(compilation)
 }
 
 /// The cache folder of a run: `--cache DIR`, or `.aims-cache` in the folder of the first path
@@ -168,6 +186,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Report(args) => report::run(args),
         Command::Export(args) => export::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Pin(args) => pin::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     ExitCode::from(code)
 }

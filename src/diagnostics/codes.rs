@@ -50,6 +50,7 @@ codes! {
     REPEATED_BLOCK = "E0305", Error, "block given twice where one is allowed";
     BAD_SCHEMA = "E0306", Error, "invalid schema declaration";
     COMPUTED_FIELD = "E0307", Error, "a computed field written by hand";
+    PLACEHOLDER = "E0308", Error, "a decision left to make (`todo`)";
     // Scoring scripts
     SCRIPT_SYNTAX = "E0501", Error, "the scoring script does not parse";
     SCRIPT_MISSING_FN = "E0502", Error, "the scoring script lacks a required function";
@@ -58,6 +59,13 @@ codes! {
     SCRIPT_RUNAWAY = "E0505", Error, "the scoring script was stopped for running too long";
     SCRIPT_UNREADABLE = "E0506", Error, "the scoring script cannot be read";
     SCRIPT_NOT_MONOTONE = "W0501", Warning, "the score falls as likelihood or impact rises";
+    // Evidence files
+    EVIDENCE_MISSING = "E0701", Error, "an evidence file does not exist";
+    EVIDENCE_CHANGED = "E0702", Error, "an evidence file changed after it was pinned";
+    EVIDENCE_OUTSIDE = "E0703", Error, "an evidence path leaves the repository";
+    EVIDENCE_BAD_HASH = "E0704", Error, "a pinned hash that is not a SHA-256";
+    EVIDENCE_UNREADABLE = "E0705", Error, "an evidence file cannot be read";
+    EVIDENCE_UNPINNED = "W0701", Warning, "an evidence file without a pinned hash";
     // Rules
     RULE_UNKNOWN_NAME = "E0401", Error, "a rule uses a name that means nothing here";
     RULE_TYPE = "E0402", Error, "a rule compares or combines values of different types";

@@ -200,10 +200,7 @@ pub fn evaluate_only(
     today: jiff::civil::Date,
     diags: &mut Vec<Diagnostic>,
 ) -> Outcome {
-    let mut nodes_of_kind = vec![Vec::new(); model.schema.kinds.len()];
-    for (i, n) in model.nodes.iter().enumerate() {
-        nodes_of_kind[n.kind].push(NodeId(i as u32));
-    }
+    let nodes_of_kind = nodes_of_kind(model);
     let waivers = waivers(model, set, today, diags);
     let mut out = Outcome::default();
     // One report per place where a date falls off the calendar, however many rules compute it.
@@ -294,6 +291,57 @@ pub fn evaluate_only(
         out.stats.insert(rule.id.clone(), (seen, failed));
     }
     out
+}
+
+/// Nodes of each kind, nested blocks included, in model order.
+fn nodes_of_kind(model: &Model) -> Vec<Vec<NodeId>> {
+    let mut out = vec![Vec::new(); model.schema.kinds.len()];
+    for (i, n) in model.nodes.iter().enumerate() {
+        out[n.kind].push(NodeId(i as u32));
+    }
+    out
+}
+
+/// `aims query`: the nodes that the `for x in KIND where COND` of `body` keeps, in model order.
+/// The body is type-checked like a rule's, and its problems reported in `file`; its `require`
+/// and `message` are not used. `None` when the body has problems.
+pub fn select(
+    model: &Model,
+    file: crate::source::FileId,
+    body: &ast::RuleBody,
+    today: jiff::civil::Date,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<NodeId>> {
+    let mut checker = check::Checker::new(model, file);
+    let checked = checker.body(body);
+    let failed = !checker.diags.is_empty();
+    diags.extend(checker.diags);
+    let body = checked.filter(|_| !failed)?;
+    let nodes_of_kind = nodes_of_kind(model);
+    let mut env = eval::Env {
+        model,
+        today,
+        nodes_of_kind: &nodes_of_kind,
+        slots: vec![eval::Val::Absent; body.slots.max(1)],
+        rule_file: file,
+        rule_id: "query",
+        hoisted: vec![None; body.hoisted],
+        overflow: None,
+    };
+    let items = env.source(&body.source);
+    let mut out = Vec::new();
+    for i in 0..items.len() {
+        let item = items.get(i);
+        env.slots[0] = item.clone();
+        if body.filter.as_ref().is_none_or(|f| env.test(f)) {
+            if let eval::Val::Node(node) = item {
+                out.push(node);
+            }
+        }
+    }
+    // A date that falls off the calendar while answering is reported like a rule's.
+    diags.extend(env.overflow.take());
+    Some(out)
 }
 
 fn lowercase_first(s: &str) -> String {

@@ -207,6 +207,17 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     seen.push((key.clone(), name.span));
+                    // `field: todo` is a decision still to make (a skeleton from `aims init`):
+                    // the field counts as given, holds no value, and is reported by
+                    // `crate::placeholders` in grouped findings.
+                    if matches!(&f.value.kind, ast::ValueKind::Word(w) if w == crate::contract::PLACEHOLDER) {
+                        self.model.placeholders.push(super::model::Placeholder {
+                            node: id,
+                            field: key,
+                            span: f.value.span,
+                        });
+                        continue;
+                    }
                     if let Type::Block(k) = def_ty {
                         let block_kind = &schema.kind(*k).name;
                         self.diags.push(

@@ -145,6 +145,16 @@ pub struct Model {
     pub waivers: Vec<WaiverDecl>,
     /// The files of the spec (not the stdlib), in order.
     pub spec_files: Vec<FileId>,
+    /// Fields written `todo`: decisions left to make, in file order.
+    pub placeholders: Vec<Placeholder>,
+}
+
+/// `field: todo`: a field whose value is still to be decided.
+#[derive(Clone, Debug)]
+pub struct Placeholder {
+    pub node: NodeId,
+    pub field: Arc<str>,
+    pub span: Span,
 }
 
 impl Model {
