@@ -6,6 +6,7 @@ pub mod explain;
 pub mod gap;
 pub mod kinds;
 mod load;
+pub mod lsp;
 mod output;
 pub mod rules;
 pub mod score;
@@ -39,6 +40,8 @@ pub enum Command {
     Gap(gap::Args),
     /// Score every risk with the organisation's scoring script, and show the matrix
     Score(score::Args),
+    /// Run the language server for editors (diagnostics, hover, completion, rename...) on stdin/stdout
+    Lsp(lsp::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
+        Command::Lsp(args) => lsp::run(args),
     };
     ExitCode::from(code)
 }
