@@ -79,7 +79,7 @@ fn run_fixture(text: &str) -> String {
         let answer = match verb {
             "diagnostics" => {
                 client.sync();
-                let _ = writeln!(out, "### [{}]\n{}", step.header, diagnostics(&client, rest));
+                let _ = writeln!(out, "### [{}\n{}", step.header, diagnostics(&client, rest));
                 continue;
             }
             "change" => {
@@ -155,7 +155,7 @@ fn run_fixture(text: &str) -> String {
             "stdlib-source" => client.request("aims/stdlibSource", json!({ "uri": rest })),
             other => panic!("unknown step `{other}`"),
         };
-        let _ = writeln!(out, "### [{}]\n{}\n", step.header, client.redact(&answer));
+        let _ = writeln!(out, "### [{}\n{}\n", step.header, client.redact(&answer));
     }
     out
 }

@@ -225,6 +225,10 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
     } else {
         return None;
     }
+    // Clients filter too, but a list of hundreds of controls is cut down here first; the
+    // match ignores case and may be anywhere in the label, as clients' fuzzy filters allow.
+    let typed = text[partial_span.range()].to_lowercase();
+    items.retain(|i| i.label.to_lowercase().contains(&typed));
     Some(CompletionResponse::Array(items))
 }
 
