@@ -10,8 +10,8 @@ use crate::sema::schema::{KindId, Prim, Type};
 use crate::sema::NodeId;
 use crate::source::Span;
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit, Documentation,
-    MarkupContent, MarkupKind, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse, CompletionTextEdit,
+    Documentation, MarkupContent, MarkupKind, TextEdit,
 };
 
 /// A block open at the cursor: its kind word and the fields written in it (before and after).
@@ -229,8 +229,15 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
     // match ignores case and may be anywhere in the label, as clients' fuzzy filters allow.
     let typed = text[partial_span.range()].to_lowercase();
     items.retain(|i| i.label.to_lowercase().contains(&typed));
-    Some(CompletionResponse::Array(items))
+    // A spec with thousands of people would send thousands of items on every keystroke; the
+    // first ones are sent, marked incomplete, so the client asks again as the author types.
+    let incomplete = items.len() > MAX_ITEMS;
+    items.truncate(MAX_ITEMS);
+    Some(CompletionResponse::List(CompletionList { is_incomplete: incomplete, items }))
 }
+
+/// Past this many matches, completion answers with a partial list.
+const MAX_ITEMS: usize = 200;
 
 /// The field whose value is being typed: `owner:` in `owner: pri`, also inside a list.
 fn field_before(before: &str) -> Option<&str> {

@@ -88,7 +88,8 @@ pub fn run(connection: &Connection) -> Result<(), String> {
         "serverInfo": { "name": "aims", "version": env!("CARGO_PKG_VERSION") },
     });
     connection.initialize_finish(id, result).map_err(|e| e.to_string())?;
-    let mut server = Server { world: World::new(root, today), published: Vec::new(), connection };
+    let timings = std::env::var_os("AIMS_LSP_TIMINGS").is_some();
+    let mut server = Server { world: World::new(root, today), published: Default::default(), timings, connection };
     server.main_loop()
 }
 
@@ -101,8 +102,12 @@ fn show_message(text: &str) -> Notification {
 
 struct Server<'c> {
     world: World,
-    /// URIs whose diagnostics were last published, to clear those of files that are gone.
-    published: Vec<String>,
+    /// What was last published for each URI: a file whose findings did not change is not
+    /// sent again (in a large spec a keystroke changes the findings of one file or a few).
+    published: std::collections::HashMap<String, Vec<lsp_types::Diagnostic>>,
+    /// `AIMS_LSP_TIMINGS=1`: how long each compilation and publication took, on stderr (the
+    /// editor's log of the server).
+    timings: bool,
     connection: &'c Connection,
 }
 
@@ -135,9 +140,11 @@ impl Server<'_> {
     /// Recompiles and publishes the diagnostics of every file.
     fn publish(&mut self) {
         let world = &mut self.world;
+        let started = std::time::Instant::now();
         let compiled = std::panic::catch_unwind(AssertUnwindSafe(|| {
             world.refresh();
         }));
+        let compiled_at = started.elapsed();
         if compiled.is_err() {
             // A bug in the compiler must not take the editor's server down: keep the last good
             // analysis and say so once.
@@ -148,11 +155,26 @@ impl Server<'_> {
             return;
         }
         let Some(snap) = self.world.snapshot.as_ref() else { return };
-        let params = diagnostics::publish_all(snap, &self.published);
-        self.published =
-            params.iter().filter(|p| !p.diagnostics.is_empty()).map(|p| p.uri.as_str().to_string()).collect();
-        for p in params {
-            self.send(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.into(), p)));
+        let previously: Vec<String> = self.published.keys().cloned().collect();
+        let mut sent = 0;
+        for p in diagnostics::publish_all(snap, &previously) {
+            let uri = p.uri.as_str().to_string();
+            if self.published.get(&uri) == Some(&p.diagnostics) {
+                continue;
+            }
+            self.published.insert(uri, p.diagnostics.clone());
+            sent += 1;
+            let _ = self
+                .connection
+                .sender
+                .send(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.into(), p)));
+        }
+        if self.timings {
+            eprintln!(
+                "aims lsp: compiled in {:.1} ms, published {sent} files in {:.1} ms",
+                compiled_at.as_secs_f64() * 1e3,
+                (started.elapsed() - compiled_at).as_secs_f64() * 1e3
+            );
         }
     }
 
