@@ -7,6 +7,7 @@ pub mod cli;
 pub mod compile;
 pub mod contract;
 pub mod diagnostics;
+pub mod fmt;
 pub mod lsp;
 pub mod report;
 pub mod rules;

@@ -78,7 +78,7 @@ fn add(db: &mut SourceDb, early: &mut Vec<Diagnostic>, name: String, bytes: Vec<
 }
 
 /// Every `.aims` file under `dir`, in sorted order; hidden directories and `target` are skipped.
-fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+pub(crate) fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -129,7 +129,7 @@ pub fn display(p: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn io_words(e: &std::io::Error) -> String {
+pub(crate) fn io_words(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

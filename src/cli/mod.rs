@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod fmt;
 pub mod gap;
 pub mod kinds;
 mod load;
@@ -42,6 +43,8 @@ pub enum Command {
     Score(score::Args),
     /// Run the language server for editors (diagnostics, hover, completion, rename...) on stdin/stdout
     Lsp(lsp::Args),
+    /// Rewrite .aims files in the canonical layout; `--check` only shows what would change
+    Fmt(fmt::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,6 +119,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Fmt(args) => fmt::run(args),
     };
     ExitCode::from(code)
 }

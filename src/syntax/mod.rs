@@ -13,4 +13,6 @@ mod lexical;
 mod parser;
 mod recovery;
 
+/// How a `"""` text's value is read from its source, for the formatter to re-indent it safely.
+pub(crate) use convert::dedent;
 pub use parser::{bare_pest_pass, parse, parse_expr};
