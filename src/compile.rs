@@ -1,6 +1,7 @@
 //! The pipeline from source text to a checked Model: parse every file (in parallel), then
 //! analyze. Knows nothing of disks or terminals: files arrive in a [`SourceDb`].
 
+use crate::cache::{ParseAll, Trees};
 use crate::contract;
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::rules::{self, Outcome, RuleSet};
@@ -70,9 +71,9 @@ pub fn stdlib_db() -> SourceDb {
 /// that their trees stay a small part of memory.
 const BATCH: usize = 16;
 
-fn parse_file(db: &SourceDb, id: FileId) -> (Ast, Vec<Diagnostic>) {
+fn parse_file(db: &SourceDb, id: FileId, trees: &dyn Trees) -> (Ast, Vec<Diagnostic>) {
     let file = db.get(id);
-    let (ast, mut diags) = syntax::parse(&file.text, id);
+    let (ast, mut diags) = trees.parse(&file.text, id);
     if file.origin == Origin::Spec && ast.items.is_empty() && diags.is_empty() && file.text.trim().is_empty() {
         diags.push(
             Diagnostic::new(codes::EMPTY_FILE, "this file is empty")
@@ -86,18 +87,33 @@ fn parse_file(db: &SourceDb, id: FileId) -> (Ast, Vec<Diagnostic>) {
 /// Parses and analyzes every file of `db`, then runs the rules as of `today`. `early` holds
 /// problems found while reading the files (invalid UTF-8), to be reported with the rest.
 /// The rules run only on a spec without errors: on a broken model they would report noise.
-pub fn compile(
+pub fn compile(db: SourceDb, early: Vec<Diagnostic>, today: jiff::civil::Date, scripts: &dyn Scripts) -> Compilation {
+    compile_with(db, early, today, scripts, &ParseAll)
+}
+
+/// [`compile`], taking each file's tree from `trees` instead of always parsing it.
+///
+/// This is the entry for anything that compiles the same spec again and again. A language
+/// server keeps one [`crate::cache::MemoryTrees`] for the life of the session and passes it
+/// to every compilation: after a keystroke only the edited file's text is new, so only that
+/// file is parsed; every other tree is a copy of the one parsed before (trees are keyed by
+/// the hash of the text, so an undo finds its old tree again). Call
+/// [`crate::cache::MemoryTrees::retain_only_used`] after each compilation to drop the trees of
+/// texts that are gone. The command line passes [`crate::cache::disk::DiskTrees`]. Whatever
+/// the store, the result is the same as [`compile`]'s, byte for byte.
+pub fn compile_with(
     mut db: SourceDb,
     early: Vec<Diagnostic>,
     today: jiff::civil::Date,
     scripts: &dyn Scripts,
+    trees: &dyn Trees,
 ) -> Compilation {
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
     // Parsing recurses as deep as the text nests (bounded by syntax::depth); large stacks keep
     // every bounded input safe.
     let pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("a thread pool can be built");
     let parse_all = |ids: &[FileId]| -> Vec<(Ast, Vec<Diagnostic>)> {
-        pool.install(|| ids.par_iter().map(|id| parse_file(&db, *id)).collect())
+        pool.install(|| ids.par_iter().map(|id| parse_file(&db, *id, trees)).collect())
     };
 
     // Files that declare schema first (the stdlib, and a spec's own kinds); then the others in

@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`syntax`] -> [`sema`] -> rules and scoring -> [`diagnostics`] and
 //! reports -> `cli`. See ARCHITECTURE.md.
 
+pub mod cache;
 pub mod cli;
 pub mod compile;
 pub mod contract;

@@ -6,7 +6,7 @@ use serde::Serialize;
 pub struct FileId(pub u32);
 
 /// A byte range in one file. `u32` keeps AST nodes small; files over 4 GiB are refused on read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 pub struct Span {
     pub start: u32,
     pub end: u32,

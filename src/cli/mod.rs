@@ -78,6 +78,19 @@ pub struct SpecArgs {
     /// Use the standard library in this directory instead of the built-in one
     #[arg(long, value_name = "DIR")]
     pub stdlib: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where parsed trees are kept between runs (see `src/cache/`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CacheArgs {
+    /// Keep parsed files in DIR (default: `.aims-cache` beside the spec; always safe to delete)
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<std::path::PathBuf>,
+    /// Parse every file, and read or write no cache
+    #[arg(long, conflicts_with = "cache")]
+    pub no_cache: bool,
 }
 
 impl SpecArgs {
@@ -92,12 +105,36 @@ impl SpecArgs {
 pub(crate) fn compile_spec(spec: &SpecArgs) -> Result<crate::compile::Compilation, u8> {
     let loaded = load::load(spec).map_err(|e| output::fail(&e.0))?;
     let scripts = load::DiskScripts { stdlib: spec.stdlib.clone() };
-    Ok(crate::compile::compile(loaded.db, loaded.early, spec.today(), &scripts))
+    let today = spec.today();
+    Ok(match cache_dir(spec) {
+        None => crate::compile::compile(loaded.db, loaded.early, today, &scripts),
+        Some(dir) => {
+            let trees = crate::cache::disk::DiskTrees::open(&dir);
+            crate::compile::compile_with(loaded.db, loaded.early, today, &scripts, &trees)
+        }
+    })
+}
+
+/// The cache folder of a run: `--cache DIR`, or `.aims-cache` in the folder of the first path
+/// of the spec; `None` with `--no-cache`.
+fn cache_dir(spec: &SpecArgs) -> Option<std::path::PathBuf> {
+    if spec.cache.no_cache {
+        return None;
+    }
+    if let Some(dir) = &spec.cache.cache {
+        return Some(dir.clone());
+    }
+    let first = spec.paths.first()?;
+    let folder = if first.is_dir() { first.as_path() } else { first.parent().unwrap_or(std::path::Path::new(".")) };
+    let folder = if folder.as_os_str().is_empty() { std::path::Path::new(".") } else { folder };
+    Some(folder.join(crate::cache::disk::DEFAULT_DIR))
 }
 
 /// The options of a command that only needs the stdlib (and perhaps a spec's own rules).
 fn stdlib_only(paths: Vec<std::path::PathBuf>, stdlib: Option<std::path::PathBuf>) -> SpecArgs {
-    SpecArgs { paths, format: Format::Human, color: ColorChoice::Never, as_of: None, stdlib }
+    // Listings read little and should leave no folder behind in what they list.
+    let cache = CacheArgs { cache: None, no_cache: true };
+    SpecArgs { paths, format: Format::Human, color: ColorChoice::Never, as_of: None, stdlib, cache }
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {

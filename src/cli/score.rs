@@ -39,6 +39,7 @@ pub fn run(args: Args) -> u8 {
         color: args.color,
         as_of: args.as_of,
         stdlib: args.stdlib.clone(),
+        cache: Default::default(),
     };
     let c = match super::compile_spec(&spec) {
         Ok(c) => c,

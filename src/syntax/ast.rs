@@ -4,20 +4,20 @@
 
 use crate::source::Span;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, Default)]
 pub struct Ast {
     pub items: Vec<Item>,
     /// Every `//` comment, in order, so that a formatter can keep them.
     pub comments: Vec<Comment>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Comment {
     pub span: Span,
     pub text: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Item {
     Block(Block),
     Kind(KindDecl),
@@ -39,14 +39,14 @@ impl Item {
 }
 
 /// A name as written, with where it was written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Name {
     pub text: String,
     pub span: Span,
 }
 
 /// `KIND ID "Title" { ... }`, at the top level or nested.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     pub kind: Name,
     pub id: Option<Name>,
@@ -66,32 +66,32 @@ impl Block {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Entry {
     Field(Field),
     Block(Block),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     pub name: Name,
     pub value: Value,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Str {
     pub value: String,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Value {
     pub kind: ValueKind,
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
 pub enum DurationUnit {
     Day,
     Week,
@@ -114,7 +114,7 @@ impl DurationUnit {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub enum ValueKind {
     /// `"..."`
     String(String),
@@ -159,7 +159,7 @@ impl ValueKind {
 }
 
 /// `kind risk "AI risk" { ... }` or `block treatment { ... }`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct KindDecl {
     pub nested: bool,
     pub name: Name,
@@ -169,7 +169,7 @@ pub struct KindDecl {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FieldDecl {
     pub name: Name,
     pub ty: TypeExpr,
@@ -181,14 +181,14 @@ pub struct FieldDecl {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum TypeExpr {
     /// One name, or several separated by `|` (a reference to one of several kinds).
     Names(Vec<Name>),
     List(Box<TypeExpr>, Span),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct EnumDecl {
     pub name: Name,
     pub title: Option<Str>,
@@ -197,14 +197,14 @@ pub struct EnumDecl {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct EnumMember {
     pub name: Name,
     pub description: Option<Str>,
 }
 
 /// `rule ID "Title" { fields... for x in kind where ... require ... message "..." }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RuleDecl {
     pub id: Name,
     pub title: Option<Str>,
@@ -213,7 +213,7 @@ pub struct RuleDecl {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RuleBody {
     /// `for NAME in KIND`; `None` for a rule about the spec as a whole.
     pub binder: Option<Name>,
@@ -225,20 +225,20 @@ pub struct RuleBody {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Path {
     pub head: Name,
     pub fields: Vec<Name>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
 pub enum BinOp {
     Or,
     And,
@@ -276,14 +276,14 @@ impl BinOp {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
 pub enum Quantifier {
     Any,
     All,
     None,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub enum ExprKind {
     Literal(ValueKind),
     Path(Path),
@@ -295,7 +295,7 @@ pub enum ExprKind {
 }
 
 /// `waive RULE for ITEM { reason: ... approved_by: ... expires: ... }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Waiver {
     pub rule: Name,
     pub target: Name,

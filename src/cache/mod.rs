@@ -1,0 +1,138 @@
+//! The cache room: parsed trees kept between compilations, so that no run parses a file whose
+//! text it has already parsed.
+//!
+//! A tree depends on nothing but the file's text and the parser that read it (the stdlib and
+//! the schema come later, in sema), so a tree is keyed by the hash of the text and stored with
+//! a fingerprint of the syntax code. Two stores:
+//! - [`MemoryTrees`], for a long-lived process (the language server): every tree of the last
+//!   compilations, with its parse diagnostics;
+//! - [`disk::DiskTrees`], for the command line: `.aims-cache/` beside the spec, each tree in its
+//!   own checksummed file, ignored whenever anything about it does not match.
+//!
+//! Neither can change a result: a miss (or a store that cannot be read or written) parses.
+
+pub mod disk;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::FileId;
+use crate::syntax::{self, ast::Ast};
+use rustc_hash::FxHashMap;
+use std::sync::Mutex;
+
+/// A 256-bit BLAKE3 hash of a file's text.
+pub type TextHash = [u8; 32];
+
+pub fn hash_text(text: &str) -> TextHash {
+    *blake3::hash(text.as_bytes()).as_bytes()
+}
+
+/// Where `compile` gets each file's tree: parsed now, or taken from a store. Called from
+/// several threads at once.
+pub trait Trees: Sync {
+    /// The tree and parse diagnostics of `text`, the file `file` of this run.
+    fn parse(&self, text: &str, file: FileId) -> (Ast, Vec<Diagnostic>);
+}
+
+/// No store: every file is parsed.
+pub struct ParseAll;
+
+impl Trees for ParseAll {
+    fn parse(&self, text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
+        syntax::parse(text, file)
+    }
+}
+
+/// Trees kept in memory across compilations, keyed by the hash of the text. After an edit only
+/// the edited file is parsed again; [`MemoryTrees::retain_only_used`] forgets trees of texts
+/// no compilation asked for since the last call, so the store stays the size of one spec.
+#[derive(Default)]
+pub struct MemoryTrees {
+    inner: Mutex<MemoryInner>,
+}
+
+#[derive(Default)]
+struct MemoryInner {
+    /// The tree, its parse diagnostics (their labels name file 0; set to the asking file on
+    /// the way out) and whether it was asked for since the last clean-up.
+    trees: FxHashMap<TextHash, (Ast, Vec<Diagnostic>, bool)>,
+    hits: usize,
+    misses: usize,
+}
+
+impl MemoryTrees {
+    /// Trees served from the store and trees parsed, since the store was made.
+    pub fn stats(&self) -> (usize, usize) {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        (inner.hits, inner.misses)
+    }
+
+    /// Forgets every tree not asked for since the last call (call it after a compilation).
+    pub fn retain_only_used(&self) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.trees.retain(|_, (_, _, used)| std::mem::take(used));
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).trees.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Trees for MemoryTrees {
+    fn parse(&self, text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
+        let key = hash_text(text);
+        {
+            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((ast, diags, used)) = inner.trees.get_mut(&key) {
+                *used = true;
+                let found = (ast.clone(), in_file(diags.clone(), file));
+                inner.hits += 1;
+                return found;
+            }
+        }
+        // Parsed outside the lock, so that files parse in parallel.
+        let (ast, diags) = syntax::parse(text, file);
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.misses += 1;
+        inner.trees.insert(key, (ast.clone(), in_file(diags.clone(), FileId(0)), true));
+        (ast, diags)
+    }
+}
+
+/// Parse diagnostics point only into the file parsed; a stored tree may serve a file with
+/// another id.
+fn in_file(mut diags: Vec<Diagnostic>, file: FileId) -> Vec<Diagnostic> {
+    for d in &mut diags {
+        for l in &mut d.labels {
+            l.file = file;
+        }
+    }
+    diags
+}
+
+/// A fingerprint of the code that turns text into trees and of the trees' layout: a cached
+/// tree from any other parser is never read. The aims version alone would not do: the syntax
+/// changes between releases while the version stays the same.
+pub(crate) fn syntax_fingerprint() -> TextHash {
+    static FINGERPRINT: std::sync::OnceLock<TextHash> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        let mut h = blake3::Hasher::new();
+        for part in [
+            env!("CARGO_PKG_VERSION"),
+            include_str!("../../grammar/aims.pest"),
+            include_str!("../syntax/ast.rs"),
+            include_str!("../syntax/convert.rs"),
+            include_str!("../syntax/parser.rs"),
+            include_str!("../syntax/depth.rs"),
+            include_str!("../syntax/comments.rs"),
+            include_str!("../syntax/lexical.rs"),
+        ] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        *h.finalize().as_bytes()
+    })
+}
