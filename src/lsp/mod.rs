@@ -11,6 +11,7 @@ mod code_action;
 mod completion;
 mod diagnostics;
 mod folding;
+mod formatting;
 mod hover;
 mod navigation;
 pub mod position;
@@ -52,6 +53,7 @@ pub fn capabilities() -> Value {
         "renameProvider": { "prepareProvider": true },
         "codeActionProvider": { "codeActionKinds": ["quickfix"] },
         "foldingRangeProvider": true,
+        "documentFormattingProvider": true,
         "semanticTokensProvider": {
             "legend": { "tokenTypes": tokens::TYPES, "tokenModifiers": tokens::MODIFIERS },
             "full": true
@@ -265,6 +267,7 @@ impl Server<'_> {
             req::Rename::METHOD => call(params, |p| rename::rename(snap, p)),
             req::CodeActionRequest::METHOD => call(params, |p| Ok(code_action::code_actions(snap, p))),
             req::FoldingRangeRequest::METHOD => call(params, |p| Ok(folding::folding_ranges(snap, p))),
+            req::Formatting::METHOD => call(params, |p| formatting::formatting(snap, p)),
             req::SemanticTokensFullRequest::METHOD => call(params, |p| Ok(tokens::full(snap, p))),
             STDLIB_SOURCE => call(params, |p: lsp_types::TextDocumentIdentifier| {
                 uri::stdlib_path(p.uri.as_str())

@@ -31,11 +31,22 @@ pub struct World {
     pub today: jiff::civil::Date,
     pub snapshot: Option<Snapshot>,
     pub dirty: bool,
+    /// Parsed trees of the texts of the last compilation: after a keystroke only the edited
+    /// file is parsed again, the others (and the stdlib) come from here.
+    trees: crate::cache::MemoryTrees,
 }
 
 impl World {
     pub fn new(root: Option<PathBuf>, today: jiff::civil::Date) -> Self {
-        let mut world = World { root, disk: BTreeMap::new(), open: HashMap::new(), today, snapshot: None, dirty: true };
+        let mut world = World {
+            root,
+            disk: BTreeMap::new(),
+            open: HashMap::new(),
+            today,
+            snapshot: None,
+            dirty: true,
+            trees: Default::default(),
+        };
         world.rescan();
         world
     }
@@ -126,7 +137,8 @@ impl World {
             uris.push(u.to_string());
         }
         let scripts = WorkspaceScripts { root: self.root.clone() };
-        let compilation = compile::compile(db, Vec::new(), self.today, &scripts);
+        let compilation = compile::compile_with(db, Vec::new(), self.today, &scripts, &self.trees);
+        self.trees.retain_only_used();
         // Scoring scripts are added to the run after the spec files.
         for (_, f) in compilation.db.iter().skip(uris.len()) {
             uris.push(match (&self.root, f.origin) {
