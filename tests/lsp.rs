@@ -87,6 +87,11 @@ fn run_fixture(text: &str) -> String {
                 let _ = writeln!(out, "### [change] {rest}\n");
                 continue;
             }
+            "close" => {
+                client.close(rest);
+                let _ = writeln!(out, "### [close] {rest}\n");
+                continue;
+            }
             "edit" => {
                 let (file, span) = rest.split_once(':').expect("file:range");
                 let (from, to) = span.split_once('-').expect("a range");

@@ -90,6 +90,27 @@ pub fn run(connection: &Connection) -> Result<(), String> {
         "serverInfo": { "name": "aims", "version": env!("CARGO_PKG_VERSION") },
     });
     connection.initialize_finish(id, result).map_err(|e| e.to_string())?;
+    // Files created, changed or deleted outside the editor (a `git pull`) reach the server only
+    // if it asks the client to watch them.
+    let watch = init
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
+    if watch {
+        let register = Request::new(
+            RequestId::from("aims-watch-files".to_string()),
+            req::RegisterCapability::METHOD.into(),
+            json!({ "registrations": [{
+                "id": "aims-watch-files",
+                "method": note::DidChangeWatchedFiles::METHOD,
+                "registerOptions": { "watchers": [{ "globPattern": "**/*.aims" }] }
+            }] }),
+        );
+        let _ = connection.sender.send(Message::Request(register));
+    }
     let timings = std::env::var_os("AIMS_LSP_TIMINGS").is_some();
     let mut server = Server { world: World::new(root, today), published: Default::default(), timings, connection };
     server.main_loop()

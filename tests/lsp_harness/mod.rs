@@ -9,6 +9,7 @@
 //! ### [hover] /systems.aims:3:10          a request at line 3, UTF-16 column 10 (both from 0)
 //! ### [change] /systems.aims              the buffer's new text follows (unsaved)
 //! ### [edit] /systems.aims:3:4-3:9        an incremental change; the new text follows
+//! ### [close] /systems.aims               the buffer is closed: the file on disk counts again
 //! ### [diagnostics]                       what the server has published by now
 //! ```
 //!
@@ -135,6 +136,12 @@ impl Client {
         );
         self.versions.insert(uri.clone(), 0);
         self.opened.push(uri);
+    }
+
+    pub fn close(&mut self, name: &str) {
+        let uri = self.uri(name);
+        self.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+        self.opened.retain(|u| *u != uri);
     }
 
     pub fn change(&mut self, name: &str, range: Option<Value>, text: &str) {
