@@ -20,6 +20,7 @@ const NAMESPACE: u32 = 6;
 const COMMENT: u32 = 7;
 const FUNCTION: u32 = 8;
 const DECLARATION: u32 = 1;
+const READONLY: u32 = 2;
 
 struct Tokens<'a> {
     snap: &'a Snapshot,
@@ -153,6 +154,8 @@ pub fn full(snap: &Snapshot, params: SemanticTokensParams) -> Option<SemanticTok
         t.push(c.span, COMMENT, 0);
     }
     let mut spans = t.out;
+    // The stdlib's documents cannot be edited; themes may show that.
+    let readonly = if snap.file(file).origin == crate::source::Origin::Stdlib { READONLY } else { 0 };
     spans.sort_by_key(|(s, _, _)| (s.start, s.end));
     // Encode as the protocol's relative positions, one token per line of a multi-line text
     // (clients need not support tokens that span lines).
@@ -179,7 +182,7 @@ pub fn full(snap: &Snapshot, params: SemanticTokensParams) -> Option<SemanticTok
                     delta_start,
                     length: length as u32,
                     token_type: ty,
-                    token_modifiers_bitset: modifiers,
+                    token_modifiers_bitset: modifiers | readonly,
                 });
                 prev_line = pos.line;
                 prev_start = pos.character;
