@@ -182,7 +182,7 @@ impl Server<'_> {
         let mut sent = 0;
         for p in diagnostics::publish_all(snap, &previously) {
             let uri = p.uri.as_str().to_string();
-            if self.published.get(&uri) == Some(&p.diagnostics) {
+            if !self.world.touched.contains(&uri) && self.published.get(&uri) == Some(&p.diagnostics) {
                 continue;
             }
             self.published.insert(uri, p.diagnostics.clone());
@@ -192,6 +192,7 @@ impl Server<'_> {
                 .sender
                 .send(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.into(), p)));
         }
+        self.world.touched.clear();
         if self.timings {
             eprintln!(
                 "aims lsp: compiled in {:.1} ms, published {sent} files in {:.1} ms",
@@ -207,6 +208,7 @@ impl Server<'_> {
             note::DidOpenTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) {
                     let doc = p.text_document;
+                    world.touched.insert(doc.uri.as_str().into());
                     world.open.insert(doc.uri.as_str().into(), world::OpenDoc { text: doc.text, version: doc.version });
                     world.dirty = true;
                 }
@@ -219,6 +221,7 @@ impl Server<'_> {
                         }
                         doc.version = p.text_document.version;
                         world.dirty = true;
+                        world.touched.insert(p.text_document.uri.as_str().into());
                     }
                 }
             }

@@ -31,6 +31,9 @@ pub struct World {
     pub today: jiff::civil::Date,
     pub snapshot: Option<Snapshot>,
     pub dirty: bool,
+    /// Documents whose text changed since diagnostics were last published: they are published
+    /// again even when their findings are the same, so the editor knows they are current.
+    pub touched: std::collections::HashSet<String>,
     /// Parsed trees of the texts of the last compilation: after a keystroke only the edited
     /// file is parsed again, the others (and the stdlib) come from here.
     trees: crate::cache::MemoryTrees,
@@ -45,6 +48,7 @@ impl World {
             today,
             snapshot: None,
             dirty: true,
+            touched: Default::default(),
             trees: Default::default(),
         };
         world.rescan();
@@ -88,6 +92,7 @@ impl World {
 
     /// A file changed on disk (or was created or deleted) while not open in the editor.
     pub fn disk_changed(&mut self, uri: &str) {
+        self.touched.insert(uri.to_string());
         if let Some(path) = uri::file_path(uri) {
             if path.exists() {
                 if self.in_workspace(&path) {
@@ -125,15 +130,19 @@ impl World {
         }
         let mut db = compile::stdlib_db();
         let mut uris: Vec<String> = db.iter().map(|(_, f)| uri::stdlib_uri(&f.name)).collect();
-        // Disk files in path order, then buffers that are not on disk (new or untitled files).
-        let mut spec: BTreeMap<&str, &str> = self.disk.iter().map(|(u, t)| (u.as_str(), t.as_str())).collect();
+        // Files in path order; a buffer replaces the file on disk. Both are keyed by the URI as
+        // aims writes it, since clients escape paths differently (`@`, `+`, drive letters);
+        // diagnostics go back under the client's own URI.
+        let mut spec: BTreeMap<String, (&str, &str)> =
+            self.disk.iter().map(|(u, t)| (u.clone(), (u.as_str(), t.as_str()))).collect();
         for (u, doc) in &self.open {
             if uri::stdlib_path(u).is_none() && (u.ends_with(".aims") || uri::file_path(u).is_none()) {
-                spec.insert(u.as_str(), doc.text.as_str());
+                let key = uri::file_path(u).map_or_else(|| u.clone(), |p| uri::file_uri(&p));
+                spec.insert(key, (u.as_str(), doc.text.as_str()));
             }
         }
-        for (u, text) in spec {
-            db.add(SourceFile::new(self.display_name(u), text.to_string(), Origin::Spec));
+        for (key, (u, text)) in spec {
+            db.add(SourceFile::new(self.display_name(&key), text.to_string(), Origin::Spec));
             uris.push(u.to_string());
         }
         let scripts = WorkspaceScripts { root: self.root.clone() };
