@@ -34,8 +34,10 @@ local ok, err = pcall(function()
   end
   local client = vim.lsp.get_client_by_id(id)
 
-  -- The cursor on `cto` in `owner: cto` (line 4).
-  vim.api.nvim_win_set_cursor(0, { 4, 10 })
+  -- The cursor on `cto` in `owner: cto` (line 4; the column depends on the alignment).
+  local line4 = vim.api.nvim_buf_get_lines(buf, 3, 4, false)[1]
+  local col = line4:find('cto', 1, true)
+  vim.api.nvim_win_set_cursor(0, { 4, col })
   local params = vim.lsp.util.make_position_params()
   local hover = client.request_sync('textDocument/hover', params, 10000, buf)
   say('hover ' .. (hover and hover.result and hover.result.contents.value:gsub('\n.*', '') or 'none'))
