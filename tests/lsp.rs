@@ -172,3 +172,34 @@ fn lsp_fixtures() {
         insta::assert_snapshot!(run_fixture(&text));
     });
 }
+
+/// Half-typed text: every request on every cut of an example file is answered, never with an
+/// internal error, and the server is still there to shut down at the end.
+#[test]
+fn half_typed_examples_never_break_the_server() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/llm-startup-gaps");
+    let text = std::fs::read_to_string(root.join("risks.aims")).unwrap();
+    let mut client = Client::start(&[("/risks.aims".to_string(), text.clone())]);
+    client.open("/risks.aims");
+    let cuts: Vec<usize> = (1..24).map(|i| text.len() * i / 24).filter(|c| text.is_char_boundary(*c)).collect();
+    for cut in cuts {
+        let partial = &text[..cut];
+        client.change("/risks.aims", None, partial);
+        let line = partial.matches('\n').count() as u32;
+        let character = partial.rsplit('\n').next().unwrap_or("").encode_utf16().count() as u32;
+        let uri = client.uri("/risks.aims");
+        let at = json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+        for method in
+            ["textDocument/hover", "textDocument/completion", "textDocument/definition", "textDocument/prepareRename"]
+        {
+            let answer = client.request(method, at.clone());
+            let error = answer.get("error").and_then(Value::as_str).unwrap_or("");
+            assert!(!error.contains("internal error"), "{method} at the end of {cut} bytes: {answer}");
+        }
+        let doc = json!({ "textDocument": { "uri": uri } });
+        for method in ["textDocument/documentSymbol", "textDocument/foldingRange", "textDocument/semanticTokens/full"] {
+            let answer = client.request(method, doc.clone());
+            assert!(answer.get("error").is_none(), "{method} after {cut} bytes: {answer}");
+        }
+    }
+}
