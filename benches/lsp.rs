@@ -180,7 +180,7 @@ fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
         let start = Instant::now();
         let c = s.request("textDocument/completion", at(9));
         completions.push(start.elapsed());
-        assert!(c.as_array().is_some_and(|a| !a.is_empty()), "completion answered");
+        assert!(c["items"].as_array().is_some_and(|a| !a.is_empty()), "completion answered: {c}");
     }
     summary(&format!("{label}: hover"), hovers, 20.0);
     summary(&format!("{label}: completion"), completions, 20.0);

@@ -130,9 +130,22 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
     let range = snap.range(file, partial_span);
     let frames = open_blocks(text, line_start);
     let schema = &snap.c.model.schema;
+    // Clients filter too, but a spec with thousands of people would send thousands of items
+    // on every keystroke: only labels holding what was typed (ignoring case, anywhere, as
+    // clients' fuzzy filters allow) are built, and past MAX_ITEMS the list is marked
+    // incomplete, so the client asks again as the author types.
+    let typed = text[partial_span.range()].to_lowercase();
+    let mut incomplete = false;
     let mut items = Vec::new();
     let mut add =
         |label: String, kind: CompletionItemKind, detail: Option<String>, doc: Option<String>, insert: String| {
+            if !label.to_lowercase().contains(&typed) {
+                return;
+            }
+            if items.len() == MAX_ITEMS {
+                incomplete = true;
+                return;
+            }
             items.push(CompletionItem {
                 label,
                 kind: Some(kind),
@@ -163,6 +176,9 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
                 for node in targets(snap, kinds) {
                     let n = snap.c.model.node(node);
                     let Some(id) = n.id.clone() else { continue };
+                    if !id.to_lowercase().contains(&typed) {
+                        continue;
+                    }
                     let detail = format!("{} {}", snap.c.model.kind_name(node), n.title.clone().unwrap_or_default());
                     add(id.clone(), CompletionItemKind::REFERENCE, Some(detail.trim().to_string()), None, id);
                 }
@@ -225,14 +241,6 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
     } else {
         return None;
     }
-    // Clients filter too, but a list of hundreds of controls is cut down here first; the
-    // match ignores case and may be anywhere in the label, as clients' fuzzy filters allow.
-    let typed = text[partial_span.range()].to_lowercase();
-    items.retain(|i| i.label.to_lowercase().contains(&typed));
-    // A spec with thousands of people would send thousands of items on every keystroke; the
-    // first ones are sent, marked incomplete, so the client asks again as the author types.
-    let incomplete = items.len() > MAX_ITEMS;
-    items.truncate(MAX_ITEMS);
     Some(CompletionResponse::List(CompletionList { is_incomplete: incomplete, items }))
 }
 
