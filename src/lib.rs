@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod evidence;
 pub mod fmt;
+pub mod lsp;
 pub mod placeholders;
 pub mod report;
 pub mod rules;

@@ -11,6 +11,7 @@ pub mod gap;
 pub mod init;
 pub mod kinds;
 mod load;
+pub mod lsp;
 mod output;
 pub mod pin;
 pub mod query;
@@ -18,7 +19,7 @@ mod read;
 pub mod report;
 pub mod rules;
 pub mod score;
-mod scripts;
+pub(crate) mod scripts;
 pub mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -50,6 +51,8 @@ pub enum Command {
     Gap(gap::Args),
     /// Score every risk with the organisation's scoring script, and show the matrix
     Score(score::Args),
+    /// Run the language server for editors (diagnostics, hover, completion, rename...) on stdin/stdout
+    Lsp(lsp::Args),
     /// Rewrite .aims files in the canonical layout; `--check` only shows what would change
     Fmt(fmt::Args),
     /// Reports for auditors: Statement of Applicability, risk register, inventory, calendar, RACI, or all
@@ -183,6 +186,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Gap(args) => gap::run(args),
         Command::Score(args) => score::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Report(args) => report::run(args),
         Command::Export(args) => export::run(args),

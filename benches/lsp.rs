@@ -1,0 +1,211 @@
+//! Latency of `aims lsp` as an editor feels it, in-process over `Connection::memory()`:
+//! diagnostics published after a keystroke, hover and completion answered.
+//!
+//!     cargo bench --bench lsp                     # a 2,000-line file, then a 20 MB spec
+//!     cargo bench --bench lsp -- --mb 5           # a smaller large spec
+//!
+//! Each figure is the median (and min..max) of several runs. Targets (issue 9): diagnostics
+//! < 50 ms after a change to a 2,000-line file and < 300 ms in a 20 MB spec; hover and
+//! completion < 20 ms. This is a benchmark, not a test: it reports, it does not fail.
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+const LIKELIHOOD: [&str; 5] = ["rare", "unlikely", "possible", "likely", "almost_certain"];
+const IMPACT: [&str; 5] = ["negligible", "minor", "moderate", "major", "severe"];
+
+/// Systems `from..to`, each with its owner and a treated risk: 25 lines, about 1 kB each.
+fn systems(from: usize, to: usize) -> String {
+    let mut s = String::new();
+    for i in from..to {
+        let _ = write!(
+            s,
+            r#"person owner_{i} "Owner {i}" {{
+  email: "owner{i}@example.org"
+}}
+
+system sys_{i} "Decision support model {i}" {{
+  owner: owner_{i}
+  purpose: "Ranks cases for review by a specialist; generated for the benchmark"
+  eu_ai_act: high
+  tier: 2
+  in_scope: yes
+}}
+
+risk risk_{i} "Unfair ranking in model {i}" {{
+  system: sys_{i}
+  owner: owner_{i}
+  objective: fairness
+  likelihood: {l}
+  impact: {m}
+  treatment {{
+    option: mitigate
+    controls: [A.6.2.4, A.7.4]
+    owner: owner_{i}
+    due: 2027-06-30
+  }}
+}}
+
+"#,
+            l = LIKELIHOOD[i % 5],
+            m = IMPACT[(i / 5) % 5],
+        );
+    }
+    s
+}
+
+struct Session {
+    conn: Connection,
+    server: Option<std::thread::JoinHandle<()>>,
+    next: i32,
+    _dir: tempfile::TempDir,
+    root: String,
+}
+
+impl Session {
+    fn start(files: &[(String, String)]) -> Session {
+        let dir = tempfile::tempdir().unwrap();
+        let root_path = dir.path().canonicalize().unwrap();
+        for (name, text) in files {
+            std::fs::write(root_path.join(name), text).unwrap();
+        }
+        let (server_side, conn) = Connection::memory();
+        let server = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || aims::lsp::run(&server_side).unwrap())
+            .unwrap();
+        let root = aims::lsp::uri::file_uri(&root_path);
+        let mut s = Session { conn, server: Some(server), next: 0, _dir: dir, root };
+        let root = s.root.clone();
+        s.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": root, "capabilities": {}, "initializationOptions": { "asOf": "2026-11-22" } }),
+        );
+        s.notify("initialized", json!({}));
+        s
+    }
+
+    fn uri(&self, name: &str) -> String {
+        format!("{}/{name}", self.root)
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.conn.sender.send(Message::Notification(Notification::new(method.into(), params))).unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = RequestId::from(self.next);
+        self.conn.sender.send(Message::Request(Request::new(id.clone(), method.into(), params))).unwrap();
+        loop {
+            match self.conn.receiver.recv_timeout(Duration::from_secs(600)).expect("an answer") {
+                Message::Response(r) if r.id == id => return r.response_result.unwrap_or(Value::Null),
+                _ => {}
+            }
+        }
+    }
+
+    /// Waits for the diagnostics of `uri` (other notifications are dropped).
+    fn await_diagnostics(&self, uri: &str) {
+        loop {
+            if let Message::Notification(n) = self.conn.receiver.recv_timeout(Duration::from_secs(600)).unwrap() {
+                if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let _ = self.server.take().map(|s| s.join());
+    }
+}
+
+fn summary(name: &str, mut times: Vec<Duration>, target_ms: f64) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let median = ms(times[times.len() / 2]);
+    println!(
+        "{name:<52} median {median:>8.1} ms  (min {:.1}, max {:.1}, {} runs; target < {target_ms} ms)",
+        ms(times[0]),
+        ms(*times.last().unwrap()),
+        times.len()
+    );
+}
+
+/// Opens `file`, then times: a keystroke (one character changed) until its diagnostics are
+/// published; hover on a reference; completion of a value.
+fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
+    let mut s = Session::start(files);
+    let uri = s.uri(file);
+    let text = files.iter().find(|(n, _)| n == file).unwrap().1.clone();
+    s.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "aims", "version": 0, "text": text } }),
+    );
+    s.await_diagnostics(&uri);
+    // The line `  tier: 2` of the first system: its digit is the keystroke.
+    let line = text.lines().position(|l| l == "  tier: 2").unwrap() as u32;
+    let mut keystrokes = Vec::new();
+    for v in 1..=runs {
+        let digit = if v % 2 == 0 { "2" } else { "3" };
+        let start = Instant::now();
+        s.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": v },
+                "contentChanges": [{ "range": { "start": { "line": line, "character": 8 }, "end": { "line": line, "character": 9 } }, "text": digit }]
+            }),
+        );
+        s.await_diagnostics(&uri);
+        keystrokes.push(start.elapsed());
+    }
+    summary(&format!("{label}: keystroke -> diagnostics"), keystrokes, if label.contains("MB") { 300.0 } else { 50.0 });
+    // `owner: owner_0` in the first system, and completion just after `owner: `.
+    let owner_line = text.lines().position(|l| l == "  owner: owner_0").unwrap() as u32;
+    let at = |c: u32| json!({ "textDocument": { "uri": uri }, "position": { "line": owner_line, "character": c } });
+    let mut hovers = Vec::new();
+    let mut completions = Vec::new();
+    for _ in 0..runs.max(10) {
+        let start = Instant::now();
+        let h = s.request("textDocument/hover", at(12));
+        hovers.push(start.elapsed());
+        assert!(h["contents"]["value"].as_str().is_some_and(|v| v.contains("owner_0")), "hover answered: {h}");
+        let start = Instant::now();
+        let c = s.request("textDocument/completion", at(9));
+        completions.push(start.elapsed());
+        assert!(c["items"].as_array().is_some_and(|a| !a.is_empty()), "completion answered: {c}");
+    }
+    summary(&format!("{label}: hover"), hovers, 20.0);
+    summary(&format!("{label}: completion"), completions, 20.0);
+}
+
+fn main() {
+    let mut mb = 20.0f64;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--mb" {
+            mb = args.next().and_then(|n| n.parse().ok()).expect("--mb N");
+        }
+    }
+    // 80 systems of 25 lines: a 2,000-line file.
+    let small = vec![("register.aims".to_string(), systems(0, 80))];
+    println!("2,000-line spec: {} lines", small[0].1.lines().count());
+    measure("2,000-line file", &small, "register.aims", 20);
+
+    let per_file = 50;
+    let bytes_per_system = systems(0, 1).len() as f64;
+    let total = (mb * 1e6 / bytes_per_system) as usize;
+    let large: Vec<(String, String)> = (0..total.div_ceil(per_file))
+        .map(|f| (format!("register_{f:04}.aims"), systems(f * per_file, ((f + 1) * per_file).min(total))))
+        .collect();
+    let size: usize = large.iter().map(|(_, t)| t.len()).sum();
+    println!("large spec: {} files, {:.1} MB, {total} systems", large.len(), size as f64 / 1e6);
+    measure(&format!("{:.0} MB spec", size as f64 / 1e6), &large, "register_0000.aims", 5);
+}
