@@ -4,12 +4,14 @@
 # its scoring script (compile). The corpus is generated, not committed.
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p corpus/parse corpus/compile
+mkdir -p corpus/parse corpus/compile corpus/fmt corpus/lsp
 n=0
 while IFS= read -r -d '' f; do
   n=$((n + 1))
   cp "$f" "corpus/parse/seed-$n"
   cp "$f" "corpus/compile/seed-$n"
+  cp "$f" "corpus/fmt/seed-$n"
+  cp "$f" "corpus/lsp/seed-$n"
 done < <(find ../examples ../tests/fixtures -name '*.aims' -print0 | sort -z)
 for dir in ../examples/*/; do
   out="corpus/compile/example-$(basename "$dir")"

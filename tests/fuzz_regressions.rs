@@ -32,3 +32,13 @@ fn parse_regressions() {
 fn compile_regressions() {
     replay("compile", harness::compile);
 }
+
+#[test]
+fn fmt_regressions() {
+    replay("fmt", harness::fmt);
+}
+
+#[test]
+fn lsp_regressions() {
+    replay("lsp", harness::lsp);
+}
