@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{aims, Run};
+use common::{aims_with_cache as aims, Run};
 use std::path::{Path, PathBuf};
 
 const AS_OF: &str = "2026-11-22";
@@ -21,6 +21,10 @@ fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("read a folder") {
         let entry = entry.expect("a folder entry");
         let target = to.join(entry.file_name());
+        // A cache left in the example by a run of aims by hand is not part of the copy.
+        if entry.file_name() == ".aims-cache" {
+            continue;
+        }
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target);
         } else {

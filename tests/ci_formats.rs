@@ -133,6 +133,7 @@ fn github_annotations_stay_within_limits_and_summarise() {
     let summary = std::env::temp_dir().join(format!("aims-summary-{}.md", std::process::id()));
     let _ = std::fs::remove_file(&summary);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
+        .env("AIMS_NO_CACHE", "1")
         .args(["check", AS_OF, "--format=github", "llm-startup-gaps"])
         .current_dir(root().join("examples"))
         .env("GITHUB_STEP_SUMMARY", &summary)

@@ -42,6 +42,7 @@ fn the_dashboard_renders_in_chromium() {
     for example in ["hospital-network", "llm-startup-gaps"] {
         let page = work.join(format!("{example}.html"));
         let out = Command::new(env!("CARGO_BIN_EXE_aims"))
+            .env("AIMS_NO_CACHE", "1")
             .args(["report", "all", example, "--as-of=2026-11-22", "--no-revision", "--format=html", "--out"])
             .arg(&page)
             .current_dir(root.join("examples"))

@@ -84,19 +84,38 @@ fn add(db: &mut SourceDb, early: &mut Vec<Diagnostic>, name: String, bytes: Vec<
 pub(crate) fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let root = std::fs::canonicalize(dir)
         .map_err(|e| LoadError(format!("cannot read `{}`: {}", display(dir), io_words(&e))))?;
-    let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+    let mut walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
         e.depth() == 0 || !e.file_type().is_dir() || !(name.starts_with('.') || name == "target")
     });
     let mut out = Vec::new();
-    for entry in walk {
-        let entry = entry.map_err(|e| walk_error(&e))?;
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A broken link that would be neither read nor walked (`notes.txt` pointing at a
+            // file that was moved) is no reason to stop: it is not part of the spec.
+            Err(e) if is_dangling_non_spec(&e) => continue,
+            Err(e) => return Err(walk_error(&e)),
+        };
         let is_dir = entry.file_type().is_dir();
         let is_spec = !is_dir && entry.file_name().to_string_lossy().ends_with(".aims");
         // Only what would be read or walked matters: a link to elsewhere named `notes.txt` does not.
         if entry.path_is_symlink() && (is_dir || is_spec) {
             let real = std::fs::canonicalize(entry.path())
                 .map_err(|e| LoadError(format!("cannot read `{}`: {}", display(entry.path()), io_words(&e))))?;
+            if !real.starts_with(&root) && is_dir {
+                // A folder linked in from elsewhere (a shared `docs` folder in a monorepo) is
+                // not walked, and the run goes on; the note says why its files are not read.
+                eprintln!(
+                    "note: `{}` is a link to `{}`, outside `{}`: its files are not part of the spec",
+                    crate::diagnostics::text::escape(&display(entry.path())),
+                    // As written in the link: where it leads, without this machine's paths.
+                    crate::diagnostics::text::escape(&display(&std::fs::read_link(entry.path()).unwrap_or(real))),
+                    crate::diagnostics::text::escape(&display(dir))
+                );
+                walk.skip_current_dir();
+                continue;
+            }
             if !real.starts_with(&root) {
                 return Err(LoadError(format!(
                     "`{}` is a link to `{}`, outside `{}`: aims reads only the files inside the folders it is given",
@@ -112,6 +131,14 @@ pub(crate) fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     }
     out.sort();
     Ok(out)
+}
+
+fn is_dangling_non_spec(e: &walkdir::Error) -> bool {
+    let Some(path) = e.path() else { return false };
+    e.loop_ancestor().is_none()
+        && path.extension().is_none_or(|x| x != "aims")
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(path).is_err()
 }
 
 fn walk_error(e: &walkdir::Error) -> LoadError {

@@ -155,6 +155,11 @@ fn cache_dir(spec: &SpecArgs) -> Option<std::path::PathBuf> {
     if let Some(dir) = &spec.cache.cache {
         return Some(dir.clone());
     }
+    // `AIMS_NO_CACHE=1`: no default cache, for a read-only checkout or a harness that must
+    // leave the folders it checks as they are (`--cache DIR` still works).
+    if std::env::var_os("AIMS_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return None;
+    }
     let first = spec.paths.first()?;
     let folder = if first.is_dir() { first.as_path() } else { first.parent().unwrap_or(std::path::Path::new(".")) };
     let folder = if folder.as_os_str().is_empty() { std::path::Path::new(".") } else { folder };

@@ -24,13 +24,21 @@ impl Run {
     }
 }
 
+/// Runs aims as a user would, except that it keeps no cache (`AIMS_NO_CACHE`): the fixtures and
+/// examples of the repository stay as they are checked in. `tests/cache.rs` uses
+/// [`aims_with_cache`].
 pub fn aims(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_aims"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the aims binary runs");
+    run(Command::new(env!("CARGO_BIN_EXE_aims")).args(args).current_dir(cwd).env("AIMS_NO_CACHE", "1"))
+}
+
+/// Runs aims with its default cache.
+#[allow(dead_code)] // used by some test binaries only
+pub fn aims_with_cache(cwd: &Path, args: &[&str]) -> Run {
+    run(Command::new(env!("CARGO_BIN_EXE_aims")).args(args).current_dir(cwd).env_remove("AIMS_NO_CACHE"))
+}
+
+fn run(command: &mut Command) -> Run {
+    let out = command.env("NO_COLOR", "1").output().expect("the aims binary runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
