@@ -68,6 +68,11 @@ impl SourceFile {
                 out.push(chars);
                 chars += chunk.iter().filter(|b| !is_continuation(**b)).count() as u32;
             }
+            // One checkpoint per multiple of CHAR_STEP up to the end included: an offset at the
+            // very end of a text whose length is such a multiple has its own (found by fuzzing).
+            if text.len() % CHAR_STEP == 0 {
+                out.push(chars);
+            }
             out
         };
         SourceFile { name, text, origin, line_starts, char_checkpoints }
