@@ -45,7 +45,16 @@ pub fn compile(data: &[u8]) {
         db.add(SourceFile::new(format!("f{i}.aims"), file.to_string(), Origin::Spec));
     }
     let today = jiff::civil::date(2026, 12, 1);
-    let c = compile::compile(db, Vec::new(), today, &MemoryScripts(script));
+    // The stdlib's trees are parsed once per thread, as in the language server; the input's own
+    // trees are dropped after each run.
+    thread_local! {
+        static TREES: aims::cache::MemoryTrees = aims::cache::MemoryTrees::default();
+    }
+    let c = TREES.with(|trees| {
+        let c = compile::compile_with(db, Vec::new(), today, &MemoryScripts(script), trees);
+        trees.retain_only_used();
+        c
+    });
     let _ = render::human(&c.diagnostics, &c.db, false);
     let _ = serde_json::to_string(&render::json_diagnostics(&c.diagnostics, &c.db));
 }
