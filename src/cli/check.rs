@@ -1,7 +1,7 @@
 //! `aims check`: compile a spec and report every problem.
 
 use super::output::{fail, fail_as, plural, use_color, write_stdout};
-use super::{CacheArgs, ColorChoice, Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
+use super::{Format, EXIT_FINDINGS, EXIT_OK};
 use crate::compile::Compilation;
 use crate::diagnostics::render;
 use crate::report::ci;
@@ -24,23 +24,11 @@ pub enum CheckFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files or directories of the spec (directories are searched for .aims files)
-    #[arg(default_value = ".")]
-    pub paths: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub input: super::SpecInput,
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
-    /// When to use colours in human output
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// The date that "today" means, as YYYY-MM-DD (default: the real date)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
-    pub as_of: Option<jiff::civil::Date>,
-    /// Use the standard library in this directory instead of the built-in one
-    #[arg(long, value_name = "DIR")]
-    pub stdlib: Option<std::path::PathBuf>,
-    #[command(flatten)]
-    pub cache: CacheArgs,
     /// Exit with 1 when there are warnings, not only errors
     #[arg(long)]
     pub deny_warnings: bool,
@@ -73,14 +61,7 @@ pub fn run(args: Args) -> u8 {
     // A run that cannot start answers in JSON when JSON was asked for; the CI formats have no
     // place for such a failure, which is a plain message and exit code 2.
     let format = if args.format == CheckFormat::Json { Format::Json } else { Format::Human };
-    let spec = SpecArgs {
-        paths: args.paths.clone(),
-        format,
-        color: args.color,
-        as_of: args.as_of,
-        stdlib: args.stdlib.clone(),
-        cache: args.cache.clone(),
-    };
+    let spec = args.input.spec(format);
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
     let mut c = match super::compile_spec_only(&spec, only) {
         Ok(c) => c,
@@ -140,7 +121,7 @@ fn report(c: &Compilation, args: &Args) -> Result<(), u8> {
         CheckFormat::Human => {
             // Streamed: a spec with many errors is never held in memory as text.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = render::stream_human(&mut out, &c.diagnostics, &c.db, use_color(args.color));
+            let _ = render::stream_human(&mut out, &c.diagnostics, &c.db, use_color(args.input.color));
             let _ = writeln!(out, "{}", verdict(&summary));
             let _ = out.flush();
         }

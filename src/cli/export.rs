@@ -2,8 +2,8 @@
 //! Security Plan, the risk register as a POA&M, and the catalog and profile they import; each
 //! file written atomically.
 
-use super::output::{fail, use_color, write_stdout};
-use super::{ColorChoice, Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
+use super::output::{fail, write_stdout};
+use super::{Format, EXIT_OK};
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -18,50 +18,30 @@ pub struct Args {
     /// What to export
     #[arg(value_enum)]
     pub target: Target,
-    /// Files or directories of the spec (directories are searched for .aims files)
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: super::SpecInput,
     /// The folder to write the files to (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// The date that "today" means, as YYYY-MM-DD (default: the real date)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
-    pub as_of: Option<jiff::civil::Date>,
     /// Leave the spec's git revision out of the documents' version
     #[arg(long)]
     pub no_revision: bool,
-    /// When to use colours when the spec's errors are shown
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Use the standard library in this directory instead of the built-in one
-    #[arg(long, value_name = "DIR")]
-    pub stdlib: Option<PathBuf>,
-    #[command(flatten)]
-    pub cache: super::CacheArgs,
 }
 
 pub fn run(args: Args) -> u8 {
-    let spec = SpecArgs {
-        paths: args.paths.clone(),
-        format: Format::Human,
-        color: args.color,
-        as_of: args.as_of,
-        stdlib: args.stdlib.clone(),
-        cache: args.cache.clone(),
-    };
+    let spec = args.input.spec(Format::Human);
     let c = match super::compile_spec(&spec) {
         Ok(c) => c,
         Err(code) => return code,
     };
     if c.outcome.is_none() {
-        let errors: Vec<_> =
-            c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
-        let mut out = crate::diagnostics::render::human(&errors, &c.db, use_color(args.color));
-        out.extend_from_slice(b"nothing exported: the spec has errors; fix them and run `aims export` again\n");
-        write_stdout(&out);
-        return EXIT_FINDINGS;
+        return super::output::nothing_made(
+            &c,
+            args.input.color,
+            "nothing exported: the spec has errors; fix them and run `aims export` again",
+        );
     }
-    let revision = if args.no_revision { None } else { super::report::revision(&args.paths) };
+    let revision = if args.no_revision { None } else { super::report::revision(&args.input.paths) };
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         return fail(&format!("cannot create the folder `{}`: {e}", args.out.display()));
     }

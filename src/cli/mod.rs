@@ -106,6 +106,40 @@ pub struct SpecArgs {
     pub cache: CacheArgs,
 }
 
+/// The options that say which spec to read and how, shared by every command that reads one
+/// and has its own `--format` (check, report, export, query, score).
+#[derive(clap::Args, Debug, Clone)]
+pub struct SpecInput {
+    /// Files or directories of the spec (directories are searched for .aims files)
+    #[arg(default_value = ".")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// When to use colours in human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The date that "today" means, as YYYY-MM-DD (default: the real date)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// Use the standard library in this directory instead of the built-in one
+    #[arg(long, value_name = "DIR")]
+    pub stdlib: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+impl SpecInput {
+    /// These options, with `format` for what a failure to start prints (JSON stays JSON).
+    pub fn spec(&self, format: Format) -> SpecArgs {
+        SpecArgs {
+            paths: self.paths.clone(),
+            format,
+            color: self.color,
+            as_of: self.as_of,
+            stdlib: self.stdlib.clone(),
+            cache: self.cache.clone(),
+        }
+    }
+}
+
 /// Where parsed trees are kept between runs (see `src/cache/`).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CacheArgs {

@@ -53,3 +53,15 @@ pub fn json_failure(message: &str, diags: &[Diagnostic], db: &SourceDb) -> Vec<u
     out.push(b'\n');
     out
 }
+
+/// A command that makes a document from a checked spec, on a spec with errors: the errors, then
+/// `why` (what was not made and how to go on), and the exit code for findings.
+pub fn nothing_made(c: &crate::compile::Compilation, color: super::ColorChoice, why: &str) -> u8 {
+    let errors: Vec<_> =
+        c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
+    let mut out = crate::diagnostics::render::human(&errors, &c.db, use_color(color));
+    out.extend_from_slice(why.as_bytes());
+    out.push(b'\n');
+    write_stdout(&out);
+    super::EXIT_FINDINGS
+}

@@ -4,7 +4,7 @@
 //! rule would, pointing into the question itself.
 
 use super::output::{fail, plural, use_color, write_stdout};
-use super::{ColorChoice, SpecArgs, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diagnostics::{render, Diagnostic};
 use crate::sema::NodeId;
 use crate::source::{FileId, Origin, SourceFile, Span};
@@ -15,23 +15,11 @@ use serde::Serialize;
 pub struct Args {
     /// The question: `NAME in KIND where CONDITION` (the condition is optional), in quotes
     pub query: String,
-    /// Files or directories of the spec (default `.`)
-    #[arg(default_value = ".")]
-    pub paths: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub input: super::SpecInput,
     /// Output format
     #[arg(long, value_enum, default_value_t = QueryFormat::Human)]
     pub format: QueryFormat,
-    /// When to use colours in diagnostics
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// The date that "today" means, as YYYY-MM-DD (default: the real date)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
-    pub as_of: Option<jiff::civil::Date>,
-    /// Use the standard library in this directory instead of the built-in one
-    #[arg(long, value_name = "DIR")]
-    pub stdlib: Option<std::path::PathBuf>,
-    #[command(flatten)]
-    pub cache: super::CacheArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -64,19 +52,12 @@ struct JsonAnswer<'a> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let spec = SpecArgs {
-        paths: args.paths.clone(),
-        format: super::Format::Human,
-        color: args.color,
-        as_of: args.as_of,
-        stdlib: args.stdlib.clone(),
-        cache: args.cache.clone(),
-    };
+    let spec = args.input.spec(super::Format::Human);
     let mut c = match super::compile_spec(&spec) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let color = use_color(args.color);
+    let color = use_color(args.input.color);
     if c.outcome.is_none() {
         let errors: Vec<Diagnostic> =
             c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();

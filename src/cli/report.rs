@@ -3,8 +3,8 @@
 //! Markdown, CSV, HTML, JSON or (for the calendar) iCalendar. Stamped with `--as-of` and the
 //! spec's git revision.
 
-use super::output::{fail, use_color, write_stdout};
-use super::{ColorChoice, Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
+use super::output::{fail, write_stdout};
+use super::{Format, EXIT_OK};
 use crate::report::pack::{self, Kind};
 use crate::report::render;
 use crate::report::table::Stamp;
@@ -42,15 +42,11 @@ pub struct Args {
     /// Which report
     #[arg(value_enum)]
     pub kind: ReportKind,
-    /// Files or directories of the spec (directories are searched for .aims files)
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: super::SpecInput,
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
-    /// The date that "today" means, as YYYY-MM-DD (default: the real date)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
-    pub as_of: Option<jiff::civil::Date>,
     /// The end of the calendar's horizon (default: 12 months after --as-of)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     pub until: Option<jiff::civil::Date>,
@@ -60,28 +56,13 @@ pub struct Args {
     /// Write to this file instead of stdout (for `all --format csv`: a folder, one file per report)
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
-    /// When to use colours when the spec's errors are shown
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Use the standard library in this directory instead of the built-in one
-    #[arg(long, value_name = "DIR")]
-    pub stdlib: Option<PathBuf>,
-    #[command(flatten)]
-    pub cache: super::CacheArgs,
 }
 
 pub fn run(args: Args) -> u8 {
     if args.format == ReportFormat::Ics && !matches!(args.kind, ReportKind::Calendar | ReportKind::All) {
         return fail("`--format ics` is for the calendar: write `aims report calendar --format ics`");
     }
-    let spec = SpecArgs {
-        paths: args.paths.clone(),
-        format: if args.format == ReportFormat::Json { Format::Json } else { Format::Human },
-        color: args.color,
-        as_of: args.as_of,
-        stdlib: args.stdlib.clone(),
-        cache: args.cache.clone(),
-    };
+    let spec = args.input.spec(if args.format == ReportFormat::Json { Format::Json } else { Format::Human });
     let today = spec.today();
     let until = match args.until {
         Some(u) if u < today => {
@@ -98,14 +79,13 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     if c.outcome.is_none() {
-        let errors: Vec<_> =
-            c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
-        let mut out = crate::diagnostics::render::human(&errors, &c.db, use_color(args.color));
-        out.extend_from_slice(b"no report: the spec has errors; fix them and run `aims report` again\n");
-        write_stdout(&out);
-        return EXIT_FINDINGS;
+        return super::output::nothing_made(
+            &c,
+            args.input.color,
+            "no report: the spec has errors; fix them and run `aims report` again",
+        );
     }
-    let revision = if args.no_revision { None } else { revision(&args.paths) };
+    let revision = if args.no_revision { None } else { revision(&args.input.paths) };
     let stamp = Stamp { as_of: today.to_string(), revision };
     let kinds: Vec<Kind> = match args.kind {
         ReportKind::Soa => vec![Kind::Soa],

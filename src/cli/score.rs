@@ -1,7 +1,7 @@
 //! `aims score`: the scored risks and the scoring matrix.
 
 use super::output::{json_failure, use_color, write_stdout};
-use super::{SpecArgs, EXIT_FINDINGS, EXIT_OK};
+use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostics::render;
 use crate::scoring::Scoring;
 use clap::ValueEnum;
@@ -17,34 +17,17 @@ pub enum ScoreFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files or directories of the spec
-    #[arg(default_value = ".")]
-    pub paths: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub input: super::SpecInput,
     /// Output format
     #[arg(long, value_enum, default_value_t = ScoreFormat::Human)]
     pub format: ScoreFormat,
-    #[arg(long, value_enum, default_value_t = super::ColorChoice::Auto)]
-    pub color: super::ColorChoice,
-    /// The date that "today" means, as YYYY-MM-DD (default: the real date)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
-    pub as_of: Option<jiff::civil::Date>,
-    /// Use the standard library in this directory instead of the built-in one
-    #[arg(long, value_name = "DIR")]
-    pub stdlib: Option<std::path::PathBuf>,
-    #[command(flatten)]
-    pub cache: super::CacheArgs,
 }
 
 pub fn run(args: Args) -> u8 {
-    let spec = SpecArgs {
-        paths: args.paths.clone(),
-        // A load problem is said in JSON when JSON was asked for; CSV cannot say it.
-        format: if args.format == ScoreFormat::Json { super::Format::Json } else { super::Format::Human },
-        color: args.color,
-        as_of: args.as_of,
-        stdlib: args.stdlib.clone(),
-        cache: args.cache.clone(),
-    };
+    // A load problem is said in JSON when JSON was asked for; CSV cannot say it.
+    let spec =
+        args.input.spec(if args.format == ScoreFormat::Json { super::Format::Json } else { super::Format::Human });
     let c = match super::compile_spec(&spec) {
         Ok(c) => c,
         Err(code) => return code,
@@ -72,12 +55,12 @@ pub fn run(args: Args) -> u8 {
             ScoreFormat::Json => write_stdout(&json_failure(why, &errors, &c.db)),
             // CSV has no place for an error: the rows stay empty and the reasons go to stderr.
             ScoreFormat::Csv => {
-                let mut out = render::human(&errors, &c.db, use_color(args.color));
+                let mut out = render::human(&errors, &c.db, use_color(args.input.color));
                 out.extend_from_slice(format!("{why}\n").as_bytes());
                 let _ = std::io::stderr().write_all(&out);
             }
             ScoreFormat::Human => {
-                let mut out = render::human(&errors, &c.db, use_color(args.color));
+                let mut out = render::human(&errors, &c.db, use_color(args.input.color));
                 out.extend_from_slice(format!("{why}\n").as_bytes());
                 write_stdout(&out);
             }
@@ -148,12 +131,12 @@ pub fn run(args: Args) -> u8 {
                 ]);
             }
             if !errors.is_empty() {
-                let _ = std::io::stderr().write_all(&render::human(&errors, &c.db, use_color(args.color)));
+                let _ = std::io::stderr().write_all(&render::human(&errors, &c.db, use_color(args.input.color)));
             }
             w.into_inner().unwrap_or_default()
         }
         ScoreFormat::Human => {
-            let mut out = render::human(&errors, &c.db, use_color(args.color));
+            let mut out = render::human(&errors, &c.db, use_color(args.input.color));
             out.extend_from_slice(human(&c.model, scoring).as_bytes());
             out
         }
