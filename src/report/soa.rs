@@ -11,7 +11,7 @@ use crate::source::SourceDb;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Schema names this view reads (stdlib/schema/standards.aims, controls.aims, risk.aims).
-const CATALOGUE_CONTROL: &str = "annex_control";
+const CATALOGUE_CONTROL: &str = crate::contract::ANNEX_CONTROL;
 const DECISION: &str = "control";
 const RISK: &str = "risk";
 const TREATMENT: &str = "treatment";

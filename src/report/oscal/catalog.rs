@@ -7,7 +7,7 @@ use crate::sema::{Model, NodeId};
 use serde_json::{json, Value};
 
 const TOPIC: &str = "topic";
-const CONTROL: &str = "annex_control";
+const CONTROL: &str = crate::contract::ANNEX_CONTROL;
 
 fn children(model: &Model, parent: NodeId, kind: &str) -> Vec<NodeId> {
     model
