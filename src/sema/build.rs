@@ -351,6 +351,13 @@ impl<'a> Builder<'a> {
                 }
                 ValueKind::List(out)
             }
+            // One value where a list is expected is a list of one: a field that became a list
+            // (a system's operator roles, its suppliers) keeps accepting the specs written
+            // before, and authors need not bracket the common case.
+            (Type::List(inner), written) if !matches!(written, W::List(_)) => {
+                let inner = (**inner).clone();
+                return self.value(file, field, &inner, v).map(|one| Value { kind: ValueKind::List(vec![one]), span });
+            }
             (_, written) => {
                 let expected = self.model.schema.describe_type(ty);
                 let mut d = Diagnostic::new(
@@ -383,7 +390,8 @@ fn field_list(kind: &super::schema::KindDef) -> String {
 fn type_hint(ty: &Type, written: &ast::ValueKind) -> Option<String> {
     use ast::ValueKind as W;
     match (ty, written) {
-        (Type::List(_), W::Word(w) | W::Dotted(w)) => Some(format!("write a list, even of one: `[{w}]`")),
+        // One value stands for a list of one, so the hint is the element's.
+        (Type::List(inner), w) if !matches!(w, W::List(_)) => type_hint(inner, w),
         (Type::Prim(Prim::Text), W::Word(w)) => Some(format!("put the text in quotes: `\"{w}\"`")),
         (Type::Prim(Prim::Bool), _) => Some("write `yes` or `no`".into()),
         (Type::Prim(Prim::Duration), W::Integer(n)) => {
