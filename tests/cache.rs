@@ -272,3 +272,42 @@ fn the_memory_store_parses_only_what_changed() {
     // new: the broken text in round 2, the fixed one again in round 4 (forgotten in round 3).
     assert_eq!(store.stats(), (3 * files - 2, files + 2));
 }
+
+/// The cache folder stays bounded: entries a run did not use are removed, oldest first, once
+/// the folder holds more than it needs; the entries of the spec just checked stay, and the
+/// next run still reads them.
+#[test]
+fn unused_entries_are_pruned_oldest_first() {
+    let root = bank("prune");
+    let reference = check(&root, &["--no-cache"]).transcript();
+    check(&root, &[]);
+    let own = entries(&root);
+    assert!(!own.is_empty(), "the first run fills the cache");
+    // 400 stale entries of texts that no longer exist (as after many edits), the first 100
+    // older than the rest.
+    let dir = root.join("spec/.aims-cache/trees");
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    let mut stale = Vec::new();
+    for i in 0..400u32 {
+        let path = dir.join(format!("{:064x}.tree", 0xabc000 + i));
+        std::fs::write(&path, b"stale").expect("write a stale entry");
+        if i < 100 {
+            let file = std::fs::File::options().append(true).open(&path).expect("open it");
+            file.set_modified(old).expect("age it");
+        }
+        stale.push(path);
+    }
+    assert_eq!(check(&root, &[]).transcript(), reference, "pruning never changes a result");
+    let after = entries(&root);
+    assert!(after.len() <= 256, "the folder is pruned to its bound: {} entries left", after.len());
+    for path in &own {
+        assert!(after.contains(path), "an entry the run used is kept: {}", path.display());
+    }
+    for path in &stale[..100] {
+        assert!(!after.contains(path), "the oldest unused entries go first: {}", path.display());
+    }
+    // A folder within its bound is left alone.
+    let before = entries(&root);
+    check(&root, &[]);
+    assert_eq!(entries(&root), before, "nothing is removed from a folder within its bound");
+}

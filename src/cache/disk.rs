@@ -11,13 +11,21 @@
 //!
 //! Nothing here can fail a run: a folder that cannot be created, read or written means no
 //! cache, silently.
+//!
+//! The store stays bounded: every edit of a file adds an entry, so after a run
+//! [`DiskTrees::prune`] removes the entries this run did not use, least recently used first,
+//! once the folder holds more than [`keep_for`] entries. An entry that is used has its
+//! modification time refreshed, which is what "recently used" means here. Pruning only ever
+//! costs a later parse; it never changes a result.
 
 use super::{hash_text, syntax_fingerprint, TextHash, Trees};
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
 use crate::syntax::{self, ast::Ast};
+use rustc_hash::FxHashSet as HashSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 const MAGIC: &[u8; 8] = b"AIMSTREE";
 /// Bumped whenever the entry layout changes.
@@ -30,6 +38,15 @@ pub const DEFAULT_DIR: &str = ".aims-cache";
 pub struct DiskTrees {
     /// `None` when the folder cannot be created: every file is parsed, nothing is written.
     trees: Option<PathBuf>,
+    /// The entries this run read or wrote, which pruning keeps.
+    used: Mutex<HashSet<TextHash>>,
+}
+
+/// How many entries a folder may hold after a run that used `used` of them: room for every
+/// file of the spec and a few rounds of edits of each, and never fewer than a small floor, so
+/// that two specs sharing one `--cache DIR` do not evict each other on every run.
+pub fn keep_for(used: usize) -> usize {
+    (used * 4).max(256)
 }
 
 impl DiskTrees {
@@ -48,7 +65,49 @@ impl DiskTrees {
                 );
             }
         }
-        DiskTrees { trees: ok.then_some(trees) }
+        DiskTrees { trees: ok.then_some(trees), used: Mutex::default() }
+    }
+
+    fn mark_used(&self, key: TextHash) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key);
+        }
+    }
+
+    /// Removes the entries this run did not use, least recently used first, until the folder
+    /// holds at most [`keep_for`] entries. One listing of the folder; errors are ignored (a
+    /// file another run removed first, a read-only folder).
+    pub fn prune(&self) {
+        let Some(dir) = &self.trees else { return };
+        let used = match self.used.lock() {
+            Ok(used) => used.clone(),
+            Err(_) => return,
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut total = 0usize;
+        let mut unused: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "tree") {
+                continue;
+            }
+            total += 1;
+            let in_use =
+                path.file_stem().and_then(|s| s.to_str()).and_then(parse_hex).is_some_and(|key| used.contains(&key));
+            if !in_use {
+                let modified = entry.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);
+                unused.push((modified, path));
+            }
+        }
+        let limit = keep_for(used.len());
+        if total <= limit {
+            return;
+        }
+        // Oldest first; the path breaks ties so that the same folder is pruned the same way.
+        unused.sort();
+        for (_, path) in unused.into_iter().take(total - limit) {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     fn entry_path(dir: &Path, key: &TextHash) -> PathBuf {
@@ -58,8 +117,14 @@ impl DiskTrees {
 
     /// The stored tree of the text with hash `key`, if there is one that passes every check.
     fn load(dir: &Path, key: &TextHash) -> Option<Ast> {
-        let bytes = std::fs::read(Self::entry_path(dir, key)).ok()?;
-        decode(&bytes, key)
+        let path = Self::entry_path(dir, key);
+        let bytes = std::fs::read(&path).ok()?;
+        let ast = decode(&bytes, key)?;
+        // Recently used, for pruning: a failure only makes the entry look older.
+        if let Ok(file) = std::fs::File::options().append(true).open(&path) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
+        Some(ast)
     }
 
     fn store(dir: &Path, key: &TextHash, ast: &Ast) {
@@ -73,6 +138,7 @@ impl Trees for DiskTrees {
     fn parse(&self, text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
         let Some(dir) = &self.trees else { return syntax::parse(text, file) };
         let key = hash_text(text);
+        self.mark_used(key);
         if let Some(ast) = Self::load(dir, &key) {
             return (ast, Vec::new());
         }
@@ -82,6 +148,18 @@ impl Trees for DiskTrees {
         }
         (ast, diags)
     }
+}
+
+/// The key written as an entry's file name (64 hex digits).
+fn parse_hex(hex: &str) -> Option<TextHash> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
 }
 
 /// An entry for the tree of the text with hash `key`.

@@ -173,7 +173,9 @@ pub(crate) fn compile_spec_only(spec: &SpecArgs, only: Option<&[String]>) -> Res
         None => crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &crate::cache::ParseAll, only),
         Some(dir) => {
             let trees = crate::cache::disk::DiskTrees::open(&dir);
-            crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &trees, only)
+            let compilation = crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &trees, only);
+            trees.prune();
+            compilation
         }
     };
     evidence::check(&mut compilation, spec);
