@@ -22,13 +22,14 @@ impl<'a> Builder<'a> {
     }
 
     /// Takes the file's values out of its tree (texts are moved, not copied); the tree is not
-    /// used after this.
+    /// used after this. Each item is freed as soon as it is in the Model, so a large file never
+    /// holds its whole tree and its whole Model at once.
     pub fn file(&mut self, file: FileId, origin: Origin, ast: &mut ast::Ast) {
-        for item in &mut ast.items {
+        for item in std::mem::take(&mut ast.items) {
             match item {
-                ast::Item::Block(b) => self.top_level(file, origin, b),
-                ast::Item::Rule(r) => self.model.rules.push((file, origin, (**r).clone())),
-                ast::Item::Waiver(w) => self.waiver(file, origin, w),
+                ast::Item::Block(mut b) => self.top_level(file, origin, &mut b),
+                ast::Item::Rule(r) => self.model.rules.push((file, origin, *r)),
+                ast::Item::Waiver(mut w) => self.waiver(file, origin, &mut w),
                 ast::Item::Kind(_) | ast::Item::Enum(_) => {}
             }
         }
