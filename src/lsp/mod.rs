@@ -63,7 +63,13 @@ pub fn capabilities() -> Value {
 
 /// Runs the server on a connection until the client shuts it down.
 pub fn run(connection: &Connection) -> Result<(), String> {
-    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let (id, params) = connection.initialize_start().map_err(|e| {
+        if e.channel_is_disconnected() {
+            "the editor closed the connection before it sent `initialize`".to_string()
+        } else {
+            e.to_string()
+        }
+    })?;
     let init: lsp_types::InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let options: Options =
         init.initialization_options.clone().and_then(|o| serde_json::from_value(o).ok()).unwrap_or_default();
