@@ -389,3 +389,39 @@ fn lsp() {
     );
     assert_eq!(run.stdout, "", "{}", run.all());
 }
+
+/// The framed LSP messages of a session that opens `root`, asks for a symbol and ends.
+fn session(root: &Path) -> Vec<u8> {
+    let uri = format!("file://{}", root.display());
+    let messages = [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"rootUri": uri, "capabilities": {}, "initializationOptions": {"asOf": "2026-11-22"}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": "triage"}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+    ];
+    let mut out = Vec::new();
+    for m in messages {
+        let body = m.to_string();
+        out.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes());
+    }
+    out
+}
+
+#[test]
+fn lsp_workspace_with_a_fifo_a_huge_file_and_a_link_out() {
+    // Before: the server read the workspace with a plain read, and blocked on the FIFO for ever.
+    let dir = folder("lsp-workspace");
+    std::fs::File::create(dir.join("clean/huge.aims")).unwrap().set_len((512 << 20) + 1).unwrap();
+    std::fs::write(dir.join("secret.aims"), "S3CRET-LSP = ((\n").unwrap();
+    std::os::unix::fs::symlink("../secret.aims", dir.join("clean/out.aims")).unwrap();
+    std::fs::rename(dir.join("pipe.aims"), dir.join("clean/pipe.aims")).unwrap();
+    let root = dir.join("clean");
+    let run = aims_with_input(&dir, &["lsp"], Some(&session(&root)));
+    assert_eq!(run.code, 0, "{}", run.all());
+    // The clean spec is still there; what is not a regular file inside the folder is left out.
+    assert!(run.stdout.contains("\"name\":\"triage\""), "{}", run.all());
+    assert!(!run.stdout.contains("S3CRET-LSP"), "{}", run.all());
+    assert!(!run.stdout.contains("huge.aims") && !run.stdout.contains("pipe.aims"), "{}", run.all());
+}

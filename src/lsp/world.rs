@@ -15,9 +15,6 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-/// Files larger than this are left out of the workspace, as `aims check` refuses them.
-const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
 pub struct OpenDoc {
     pub text: String,
     pub version: i32,
@@ -78,16 +75,24 @@ impl World {
         self.dirty = true;
     }
 
+    /// Reads a spec file as `aims check` does: only a regular file (a FIFO would block the
+    /// server for ever, `/dev/zero` fill its memory), at most `MAX_FILE_BYTES`, and only inside
+    /// the workspace once links are followed. Anything else is left out of the workspace.
     fn read_disk(&mut self, path: &Path) {
-        let too_big = std::fs::metadata(path).map(|m| m.len() > MAX_FILE_BYTES).unwrap_or(true);
-        if too_big {
+        let inside = match (&self.root, std::fs::canonicalize(path)) {
+            (Some(root), Ok(real)) => std::fs::canonicalize(root).is_ok_and(|root| real.starts_with(root)),
+            _ => false,
+        };
+        let read =
+            if inside { crate::cli::read::regular_file(path, crate::cli::load::MAX_FILE_BYTES).ok() } else { None };
+        let Some(bytes) = read else {
+            // A file that became unreadable (replaced by a FIFO) no longer counts.
+            self.disk.remove(&uri::file_uri(path));
             return;
-        }
-        if let Ok(bytes) = std::fs::read(path) {
-            // Invalid UTF-8 is reported by the compiler's own check when the file is opened;
-            // from disk it is read with replacement characters so the rest still checks.
-            self.disk.insert(uri::file_uri(path), String::from_utf8_lossy(&bytes).into_owned());
-        }
+        };
+        // Invalid UTF-8 is reported by the compiler's own check when the file is opened;
+        // from disk it is read with replacement characters so the rest still checks.
+        self.disk.insert(uri::file_uri(path), String::from_utf8_lossy(&bytes).into_owned());
     }
 
     /// A file changed on disk (or was created or deleted) while not open in the editor.
