@@ -494,6 +494,8 @@ fn nan_from_a_script_is_called_not_a_number() {
 // byte is read or a buffer is made for it. The files are sparse: they take no disk.
 
 /// Runs aims like [`aims`], and also gives the peak memory (resident, in MB) of that one run.
+// The child is reaped by `wait4`, which also gives its peak memory; `Child::wait` cannot.
+#[allow(clippy::zombie_processes)]
 fn aims_peak(cwd: &Path, args: &[&str]) -> (Run, u64) {
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_aims"))
