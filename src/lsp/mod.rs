@@ -3,8 +3,11 @@
 //!
 //! This room sits above the compiler and uses it; nothing below imports it. One file per
 //! feature; [`world`] holds the workspace and the latest compilation. The loop is synchronous
-//! and handles messages in order (lsp-server), so no answer ever describes an older text than
-//! the changes sent before its request.
+//! and handles messages in the order they arrive (lsp-server), so an answer always describes
+//! the text as it was when its request was sent: never an older one, and never a newer one
+//! (changes sent after a request wait until it is answered). Before a request is answered, the
+//! messages that have arrived since are looked at, in passing: a `$/cancelRequest` for it
+//! among them makes the answer the `RequestCancelled` error.
 
 mod at;
 mod code_action;
@@ -118,7 +121,13 @@ pub fn run(connection: &Connection) -> Result<(), String> {
         let _ = connection.sender.send(Message::Request(register));
     }
     let timings = std::env::var_os("AIMS_LSP_TIMINGS").is_some();
-    let mut server = Server { world: World::new(root, today), published: Default::default(), timings, connection };
+    let mut server = Server {
+        world: World::new(root, today),
+        published: Default::default(),
+        timings,
+        connection,
+        backlog: Default::default(),
+    };
     server.main_loop()
 }
 
@@ -138,27 +147,83 @@ struct Server<'c> {
     /// editor's log of the server).
     timings: bool,
     connection: &'c Connection,
+    /// Messages read ahead (to find cancellations) and not handled yet, in the order they came.
+    backlog: std::collections::VecDeque<Message>,
 }
 
 impl Server<'_> {
     fn main_loop(&mut self) -> Result<(), String> {
-        while let Ok(msg) = self.connection.receiver.recv() {
+        while let Some(msg) = self.next() {
             match msg {
-                Message::Request(req) => {
-                    if self.connection.handle_shutdown(&req).map_err(|e| e.to_string())? {
-                        return Ok(());
-                    }
-                    self.request(req);
+                Message::Request(req) if req.method == req::Shutdown::METHOD => {
+                    self.send(Message::Response(Response::new_ok(req.id, ())));
+                    return self.await_exit();
                 }
+                Message::Request(req) if self.cancelled(&req.id) => {
+                    let message = "the editor cancelled this request".to_string();
+                    self.send(Message::Response(Response::new_err(req.id, ErrorCode::RequestCanceled as i32, message)));
+                }
+                Message::Request(req) => self.request(req),
+                // A cancellation left here came after its request was answered: nothing to do.
+                Message::Notification(n) if n.method == note::Cancel::METHOD => {}
                 Message::Notification(n) => self.notification(n),
                 Message::Response(_) => {}
             }
             // Recompile once the editor is quiet: a burst of keystrokes costs one compilation.
-            if self.world.dirty && self.connection.receiver.is_empty() {
+            if self.world.dirty && self.backlog.is_empty() && self.connection.receiver.is_empty() {
                 self.publish();
             }
         }
         Ok(())
+    }
+
+    /// The next message: one read ahead, or the next to arrive; `None` once the editor is gone.
+    fn next(&mut self) -> Option<Message> {
+        self.backlog.pop_front().or_else(|| self.connection.receiver.recv().ok())
+    }
+
+    /// Whether the editor has cancelled the request `id`: every message that has arrived is
+    /// read into the backlog (and handled later, in order), and a `$/cancelRequest` for `id`
+    /// among them is taken out.
+    fn cancelled(&mut self, id: &RequestId) -> bool {
+        self.backlog.extend(self.connection.receiver.try_iter());
+        let is_cancel = |m: &Message| match m {
+            Message::Notification(n) if n.method == note::Cancel::METHOD => {
+                serde_json::from_value::<RequestId>(n.params["id"].clone()).is_ok_and(|c| c == *id)
+            }
+            _ => false,
+        };
+        match self.backlog.iter().position(is_cancel) {
+            Some(i) => {
+                self.backlog.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// After `shutdown`: requests are refused until `exit` comes (within 30 s, as lsp-server has it).
+    fn await_exit(&mut self) -> Result<(), String> {
+        let wait = std::time::Duration::from_secs(30);
+        loop {
+            let msg = match self.backlog.pop_front() {
+                Some(msg) => msg,
+                None => match self.connection.receiver.recv_timeout(wait) {
+                    Ok(msg) => msg,
+                    Err(e) if e.is_timeout() => return Err("the editor did not send `exit` after `shutdown`".into()),
+                    // The editor went away, which ends the session as `exit` would.
+                    Err(_) => return Ok(()),
+                },
+            };
+            match msg {
+                Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
+                Message::Request(r) => {
+                    let message = "the server is shutting down".to_string();
+                    self.send(Message::Response(Response::new_err(r.id, ErrorCode::InvalidRequest as i32, message)));
+                }
+                _ => {}
+            }
+        }
     }
 
     fn send(&self, msg: Message) {
