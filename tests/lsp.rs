@@ -291,3 +291,43 @@ fn stdlib_documents_are_served_whole_and_definitions_land_on_the_name() {
         (range["start"]["character"].as_u64().unwrap() as usize, range["end"]["character"].as_u64().unwrap() as usize);
     assert_eq!(&line[from..to], "A.6.2.4", "{found}");
 }
+
+const PEOPLE: &str = "person priya \"Priya Raman\" { email: \"priya@example.org\" }\n";
+const SYSTEMS: &str =
+    "system triage \"Triage assistant\" {\n  owner: priya\n  purpose: \"Orders arrivals\"\n  tier: 1\n}\n";
+
+/// The compile runs on its own thread: a hover in a document the last change did not touch is
+/// answered from the last analysis at once, before the change's diagnostics are out; a request
+/// whose answer holds places in the changed file (definition) waits for the newest analysis.
+/// The messages are all waiting when the server starts, so the order does not depend on timing.
+#[test]
+fn a_hover_elsewhere_is_answered_while_a_change_compiles_and_definitions_wait_for_it() {
+    let files = [("/people.aims".to_string(), PEOPLE.to_string()), ("/systems.aims".to_string(), SYSTEMS.to_string())];
+    // `priya` moves down two lines, and a field people do not have is written.
+    let moved = format!("// the people\n\n{}person nadia {{ email: \"n@example.org\"  manager: sam }}\n", PEOPLE);
+    let (mut hover, mut definition) = (None, None);
+    let mut client = Client::start_with(&files, |c| {
+        c.open("/people.aims");
+        c.open("/systems.aims");
+        c.send("workspace/symbol", json!({ "query": "\u{1}" }));
+        c.change("/people.aims", None, &moved);
+        hover = Some(c.send("textDocument/hover", hover_at(c, "/systems.aims", 0, 9)));
+        definition = Some(c.send("textDocument/definition", hover_at(c, "/systems.aims", 1, 10)));
+    });
+    let people = client.uri("/people.aims");
+    let hover = client.answer(&hover.unwrap(), "hover").expect("answered");
+    assert!(hover["contents"]["value"].as_str().unwrap_or_default().contains("Triage assistant"), "{hover}");
+    let unknown = |client: &Client| {
+        client.published.get(&people).map(|d| d.to_string()).unwrap_or_default().contains("`manager`")
+    };
+    assert!(!unknown(&client), "the hover waited for the compilation: {:?}", client.published.get(&people));
+    let definition = client.answer(&definition.unwrap(), "definition").expect("answered");
+    let target = if definition.is_array() { definition[0].clone() } else { definition.clone() };
+    assert_eq!(target["uri"], people.as_str(), "{definition}");
+    assert_eq!(target["range"]["start"]["line"], 2, "the definition is of the text after the change: {definition}");
+    assert!(
+        unknown(&client),
+        "the change's diagnostics are out before the definition: {:?}",
+        client.published.get(&people)
+    );
+}

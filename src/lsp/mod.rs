@@ -22,6 +22,7 @@ mod rename;
 mod symbols;
 mod tokens;
 pub mod uri;
+mod worker;
 mod world;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -121,12 +122,17 @@ pub fn run(connection: &Connection) -> Result<(), String> {
         let _ = connection.sender.send(Message::Request(register));
     }
     let timings = std::env::var_os("AIMS_LSP_TIMINGS").is_some();
+    let (jobs, results) = worker::start();
     let mut server = Server {
         world: World::new(root, today),
         published: Default::default(),
         timings,
         connection,
         backlog: Default::default(),
+        jobs,
+        results,
+        done: None,
+        failed: false,
     };
     server.main_loop()
 }
@@ -149,11 +155,36 @@ struct Server<'c> {
     connection: &'c Connection,
     /// Messages read ahead (to find cancellations) and not handled yet, in the order they came.
     backlog: std::collections::VecDeque<Message>,
+    /// To the compile thread, and back.
+    jobs: crossbeam_channel::Sender<world::Job>,
+    results: crossbeam_channel::Receiver<worker::Compiled>,
+    /// The generation of the last job the compile thread finished, well or not.
+    done: Option<u64>,
+    /// The last compilation failed (an internal error), which was said once.
+    failed: bool,
 }
+
+/// Requests answered from a snapshot that holds the document's present text even while a
+/// newer compilation runs: their answers are about that document alone, its own positions
+/// and what it refers to as of the last compilation. Requests whose answers hold places in
+/// other files (definition, references, rename, code actions) wait for the newest analysis.
+const ANSWERED_DURING_A_COMPILE: &[&str] = &[
+    req::HoverRequest::METHOD,
+    req::Completion::METHOD,
+    req::DocumentSymbolRequest::METHOD,
+    req::FoldingRangeRequest::METHOD,
+    req::SemanticTokensFullRequest::METHOD,
+    req::Formatting::METHOD,
+];
 
 impl Server<'_> {
     fn main_loop(&mut self) -> Result<(), String> {
-        while let Some(msg) = self.next() {
+        loop {
+            // Compile once the editor is quiet: a burst of keystrokes costs one compilation.
+            if self.world.dirty && self.backlog.is_empty() && self.connection.receiver.is_empty() {
+                self.submit();
+            }
+            let Some(msg) = self.next() else { return Ok(()) };
             match msg {
                 Message::Request(req) if req.method == req::Shutdown::METHOD => {
                     self.send(Message::Response(Response::new_ok(req.id, ())));
@@ -169,17 +200,71 @@ impl Server<'_> {
                 Message::Notification(n) => self.notification(n),
                 Message::Response(_) => {}
             }
-            // Recompile once the editor is quiet: a burst of keystrokes costs one compilation.
-            if self.world.dirty && self.backlog.is_empty() && self.connection.receiver.is_empty() {
-                self.publish();
-            }
         }
-        Ok(())
     }
 
-    /// The next message: one read ahead, or the next to arrive; `None` once the editor is gone.
+    /// The next message from the editor: one read ahead, or the next to arrive; meanwhile the
+    /// compilations that finish are taken in. `None` once the editor is gone.
     fn next(&mut self) -> Option<Message> {
-        self.backlog.pop_front().or_else(|| self.connection.receiver.recv().ok())
+        if let Some(msg) = self.backlog.pop_front() {
+            return Some(msg);
+        }
+        let (editor, compiled) = (self.connection.receiver.clone(), self.results.clone());
+        loop {
+            crossbeam_channel::select! {
+                recv(editor) -> msg => return msg.ok(),
+                recv(compiled) -> result => match result {
+                    Ok(result) => self.take_in(result),
+                    // The compile thread is gone (it never is while the server runs).
+                    Err(_) => return editor.recv().ok(),
+                },
+            }
+        }
+    }
+
+    /// Sends the texts of this generation to the compile thread.
+    fn submit(&mut self) {
+        let job = self.world.job();
+        let _ = self.jobs.send(job);
+    }
+
+    /// A compilation finished: its snapshot replaces an older one, and if it is of the newest
+    /// texts, its diagnostics are published (the newest text wins: older ones are not shown).
+    fn take_in(&mut self, result: worker::Compiled) {
+        self.done = Some(result.generation);
+        match result.snapshot {
+            Some(snap) => {
+                self.failed = false;
+                if self.world.snapshot.as_ref().is_none_or(|s| s.generation < snap.generation) {
+                    self.world.snapshot = Some(snap);
+                }
+                if result.generation == self.world.generation {
+                    self.publish(result.took);
+                }
+            }
+            None if !self.failed => {
+                // A bug in the compiler must not take the editor's server down: keep the last
+                // good analysis and say so once.
+                self.failed = true;
+                self.send(Message::Notification(show_message(
+                    "aims could not check this text (an internal error); please report it with the file",
+                )));
+            }
+            None => {}
+        }
+    }
+
+    /// Waits until the compile thread has finished the newest texts (sending them if needed).
+    fn await_newest(&mut self) {
+        if self.world.dirty {
+            self.submit();
+        }
+        while self.done.is_none_or(|g| g < self.world.generation) {
+            match self.results.recv() {
+                Ok(result) => self.take_in(result),
+                Err(_) => return,
+            }
+        }
     }
 
     /// Whether the editor has cancelled the request `id`: every message that has arrived is
@@ -231,23 +316,9 @@ impl Server<'_> {
         let _ = self.connection.sender.send(msg);
     }
 
-    /// Recompiles and publishes the diagnostics of every file.
-    fn publish(&mut self) {
-        let world = &mut self.world;
+    /// Publishes the diagnostics of every file whose findings changed, or whose text did.
+    fn publish(&mut self, compiled_in: std::time::Duration) {
         let started = std::time::Instant::now();
-        let compiled = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            world.refresh();
-        }));
-        let compiled_at = started.elapsed();
-        if compiled.is_err() {
-            // A bug in the compiler must not take the editor's server down: keep the last good
-            // analysis and say so once.
-            self.world.dirty = false;
-            self.send(Message::Notification(show_message(
-                "aims could not check this text (an internal error); please report it with the file",
-            )));
-            return;
-        }
         let Some(snap) = self.world.snapshot.as_ref() else { return };
         let previously: Vec<String> = self.published.keys().cloned().collect();
         let mut sent = 0;
@@ -267,8 +338,8 @@ impl Server<'_> {
         if self.timings {
             eprintln!(
                 "aims lsp: compiled in {:.1} ms, published {sent} files in {:.1} ms",
-                compiled_at.as_secs_f64() * 1e3,
-                (started.elapsed() - compiled_at).as_secs_f64() * 1e3
+                compiled_in.as_secs_f64() * 1e3,
+                started.elapsed().as_secs_f64() * 1e3
             );
         }
     }
@@ -280,18 +351,21 @@ impl Server<'_> {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) {
                     let doc = p.text_document;
                     world.touched.insert(doc.uri.as_str().into());
-                    world.open.insert(doc.uri.as_str().into(), world::OpenDoc { text: doc.text, version: doc.version });
-                    world.dirty = true;
+                    let changed_at = world.changed();
+                    let open = world::OpenDoc { text: doc.text, version: doc.version, changed_at };
+                    world.open.insert(doc.uri.as_str().into(), open);
                 }
             }
             note::DidChangeTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params) {
+                    let generation = world.generation + 1;
                     if let Some(doc) = world.open.get_mut(p.text_document.uri.as_str()) {
                         for change in p.content_changes {
                             apply_change(&mut doc.text, change);
                         }
                         doc.version = p.text_document.version;
-                        world.dirty = true;
+                        doc.changed_at = generation;
+                        world.changed();
                         world.touched.insert(p.text_document.uri.as_str().into());
                     }
                 }
@@ -323,8 +397,14 @@ impl Server<'_> {
     }
 
     fn request(&mut self, r: Request) {
-        if self.world.dirty {
-            self.publish();
+        // The stdlib's documents need no analysis; a request on a document whose present text
+        // the last snapshot holds is answered from it; every other waits for the newest texts.
+        let document = r.params.get("textDocument").and_then(|d| d.get("uri")).and_then(Value::as_str);
+        let answerable_now = r.method == STDLIB_SOURCE
+            || (ANSWERED_DURING_A_COMPILE.contains(&r.method.as_str())
+                && document.is_some_and(|u| self.world.current_for(u)));
+        if !answerable_now {
+            self.await_newest();
         }
         let id = r.id.clone();
         let answer = std::panic::catch_unwind(AssertUnwindSafe(|| self.answer(r)));
@@ -341,16 +421,18 @@ impl Server<'_> {
 
     /// `None` for a method the server does not know.
     fn answer(&mut self, r: Request) -> Option<Result<Value, String>> {
-        let snap = self.world.snapshot();
         let params = r.params;
-        fn call<P: serde::de::DeserializeOwned, R: serde::Serialize>(
-            params: Value,
-            f: impl FnOnce(P) -> Result<R, String>,
-        ) -> Result<Value, String> {
-            let p: P =
-                serde_json::from_value(params).map_err(|e| format!("the request's parameters do not fit: {e}"))?;
-            f(p).map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
+        if r.method == STDLIB_SOURCE {
+            return Some(call(params, |p: lsp_types::TextDocumentIdentifier| {
+                uri::stdlib_path(p.uri.as_str())
+                    .and_then(|path| crate::stdlib::embedded().find(|(p, _)| *p == path))
+                    .map(|(_, text)| text.to_string())
+                    .ok_or_else(|| format!("`{}` is not a file of the aims standard library", p.uri.as_str()))
+            }));
         }
+        let Some(snap) = self.world.snapshot.as_ref() else {
+            return Some(Err("aims could not check the workspace yet (an internal error)".into()));
+        };
         Some(match r.method.as_str() {
             req::HoverRequest::METHOD => call(params, |p| Ok(hover::hover(snap, p))),
             req::GotoDefinition::METHOD => call(params, |p| Ok(navigation::definition(snap, p))),
@@ -364,15 +446,18 @@ impl Server<'_> {
             req::FoldingRangeRequest::METHOD => call(params, |p| Ok(folding::folding_ranges(snap, p))),
             req::Formatting::METHOD => call(params, |p| formatting::formatting(snap, p)),
             req::SemanticTokensFullRequest::METHOD => call(params, |p| Ok(tokens::full(snap, p))),
-            STDLIB_SOURCE => call(params, |p: lsp_types::TextDocumentIdentifier| {
-                uri::stdlib_path(p.uri.as_str())
-                    .and_then(|path| crate::stdlib::embedded().find(|(p, _)| *p == path))
-                    .map(|(_, text)| text.to_string())
-                    .ok_or_else(|| format!("`{}` is not a file of the aims standard library", p.uri.as_str()))
-            }),
             _ => return None,
         })
     }
+}
+
+/// Runs a handler on the request's parameters, read as `P`.
+fn call<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+    params: Value,
+    f: impl FnOnce(P) -> Result<R, String>,
+) -> Result<Value, String> {
+    let p: P = serde_json::from_value(params).map_err(|e| format!("the request's parameters do not fit: {e}"))?;
+    f(p).map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
 }
 
 fn internal_error(id: RequestId) -> Response {
