@@ -2,12 +2,15 @@
 //! quick fixes for `.aims` files, over the Language Server Protocol.
 //!
 //! This room sits above the compiler and uses it; nothing below imports it. One file per
-//! feature; [`world`] holds the workspace and the latest compilation. The loop is synchronous
-//! and handles messages in the order they arrive (lsp-server), so an answer always describes
-//! the text as it was when its request was sent: never an older one, and never a newer one
-//! (changes sent after a request wait until it is answered). Before a request is answered, the
-//! messages that have arrived since are looked at, in passing: a `$/cancelRequest` for it
-//! among them makes the answer the `RequestCancelled` error.
+//! feature; [`world`] holds the workspace and the latest compilation, which [`worker`] makes on
+//! a thread of its own. The loop handles the editor's messages in the order they arrive
+//! (lsp-server), so an answer always describes its document as it was when the request was
+//! sent: never an older text, and never a newer one (changes sent after a request wait until it
+//! is answered). Requests about one document whose text the last analysis holds are answered
+//! from it while a newer one compiles; the others wait for the newest (see
+//! `ANSWERED_DURING_A_COMPILE`). Before a request is answered, the messages that have arrived
+//! since are looked at, in passing: a `$/cancelRequest` for it among them makes the answer the
+//! `RequestCancelled` error.
 
 mod at;
 mod code_action;
