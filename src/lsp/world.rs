@@ -169,6 +169,7 @@ impl World {
             root: self.root.clone(),
             today: self.today,
             stamps: self.open.iter().map(|(u, d)| (u.clone(), d.changed_at)).collect(),
+            versions: self.open.iter().map(|(u, d)| (u.clone(), d.version)).collect(),
         }
     }
 }
@@ -181,6 +182,7 @@ pub struct Job {
     root: Option<PathBuf>,
     today: jiff::civil::Date,
     stamps: HashMap<String, u64>,
+    versions: HashMap<String, i32>,
 }
 
 impl Job {
@@ -207,6 +209,7 @@ impl Job {
         let mut snap = Snapshot::new(compilation, uris, self.today);
         snap.generation = self.generation;
         snap.stamps = self.stamps;
+        snap.versions = self.versions;
         snap
     }
 }
@@ -244,6 +247,9 @@ pub struct Snapshot {
     pub generation: u64,
     /// The generation at which each open document got the text compiled here.
     stamps: HashMap<String, u64>,
+    /// The editor's version of each open document whose text was compiled here: edits and
+    /// diagnostics carry it, so that the editor can set aside what was made for an older text.
+    versions: HashMap<String, i32>,
     /// The date "today" meant in this compilation.
     pub today: jiff::civil::Date,
     /// The URI of each file, by `FileId`.
@@ -277,6 +283,7 @@ impl Snapshot {
             c,
             generation: 0,
             stamps: HashMap::new(),
+            versions: HashMap::new(),
             today,
             uris,
             by_uri,
@@ -293,6 +300,11 @@ impl Snapshot {
             let path = uri::file_path(uri)?;
             self.uris.iter().position(|u| uri::file_path(u).as_deref() == Some(&path)).map(|i| FileId(i as u32))
         })
+    }
+
+    /// The editor's version of the text of `uri` compiled here; `None` for a file not open.
+    pub fn version_of(&self, uri: &str) -> Option<i32> {
+        self.versions.get(uri).copied()
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
@@ -399,7 +411,10 @@ pub fn workspace_edit(snap: &Snapshot, edits: Vec<(FileId, lsp_types::TextEdit)>
         match changes.last_mut() {
             Some(last) if last.text_document.uri.as_str() == uri => last.edits.push(OneOf::Left(edit)),
             _ => changes.push(TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier { uri: parse_uri(uri), version: None },
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: parse_uri(uri),
+                    version: snap.version_of(uri),
+                },
                 edits: vec![OneOf::Left(edit)],
             }),
         }
