@@ -62,6 +62,8 @@ struct Session {
     next: i32,
     _dir: tempfile::TempDir,
     root: String,
+    /// URIs whose diagnostics came while waiting for an answer, not yet awaited.
+    published: Vec<String>,
 }
 
 impl Session {
@@ -77,7 +79,7 @@ impl Session {
             .spawn(move || aims::lsp::run(&server_side).unwrap())
             .unwrap();
         let root = aims::lsp::uri::file_uri(&root_path);
-        let mut s = Session { conn, server: Some(server), next: 0, _dir: dir, root };
+        let mut s = Session { conn, server: Some(server), next: 0, _dir: dir, root, published: Vec::new() };
         let root = s.root.clone();
         s.request(
             "initialize",
@@ -102,13 +104,20 @@ impl Session {
         loop {
             match self.conn.receiver.recv_timeout(Duration::from_secs(600)).expect("an answer") {
                 Message::Response(r) if r.id == id => return r.response_result.unwrap_or(Value::Null),
+                Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                    self.published.push(n.params["uri"].as_str().unwrap_or_default().to_string());
+                }
                 _ => {}
             }
         }
     }
 
     /// Waits for the diagnostics of `uri` (other notifications are dropped).
-    fn await_diagnostics(&self, uri: &str) {
+    fn await_diagnostics(&mut self, uri: &str) {
+        if let Some(i) = self.published.iter().position(|u| u == uri) {
+            self.published.remove(i);
+            return;
+        }
         loop {
             if let Message::Notification(n) = self.conn.receiver.recv_timeout(Duration::from_secs(600)).unwrap() {
                 if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri {
@@ -184,6 +193,36 @@ fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
     }
     summary(&format!("{label}: hover"), hovers, 20.0);
     summary(&format!("{label}: completion"), completions, 20.0);
+
+    // A keystroke in `file`, then at once a hover in another open file: answered while the
+    // spec recompiles, or only after.
+    let Some((other, other_text)) = files.iter().find(|(n, _)| n != file) else { return };
+    let other_uri = s.uri(other);
+    s.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": other_uri, "languageId": "aims", "version": 0, "text": other_text } }),
+    );
+    s.await_diagnostics(&other_uri);
+    let other_line = other_text.lines().position(|l| l.starts_with("  owner: owner_")).unwrap() as u32;
+    let hover_other =
+        json!({ "textDocument": { "uri": other_uri }, "position": { "line": other_line, "character": 12 } });
+    let mut during = Vec::new();
+    for v in runs + 1..=2 * runs {
+        let digit = if v % 2 == 0 { "2" } else { "3" };
+        s.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": v },
+                "contentChanges": [{ "range": { "start": { "line": line, "character": 8 }, "end": { "line": line, "character": 9 } }, "text": digit }]
+            }),
+        );
+        let start = Instant::now();
+        let h = s.request("textDocument/hover", hover_other.clone());
+        during.push(start.elapsed());
+        assert!(h["contents"]["value"].as_str().is_some_and(|v| v.contains("owner_")), "hover answered: {h}");
+        s.await_diagnostics(&uri);
+    }
+    summary(&format!("{label}: hover in another file during a recompile"), during, 20.0);
 }
 
 fn main() {

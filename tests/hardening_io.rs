@@ -489,3 +489,114 @@ fn nan_from_a_script_is_called_not_a_number() {
     assert!(run.stdout.contains("it returned `NaN`, which is not a number"), "{}", run.all());
     assert!(!run.stdout.contains("f64"), "{}", run.all());
 }
+
+// M1, the size cap (src/cli/read.rs): a file over the cap is refused by its size, before a
+// byte is read or a buffer is made for it. The files are sparse: they take no disk.
+
+/// Runs aims like [`aims`], and also gives the peak memory (resident, in MB) of that one run.
+// The child is reaped by `wait4`, which also gives its peak memory; `Child::wait` cannot.
+#[allow(clippy::zombie_processes)]
+fn aims_peak(cwd: &Path, args: &[&str]) -> (Run, u64) {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aims"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("AIMS_NO_CACHE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the aims binary runs");
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let pid = child.id() as libc::pid_t;
+    let (mut status, mut usage): (libc::c_int, libc::rusage) = (0, unsafe { std::mem::zeroed() });
+    loop {
+        // SAFETY: `pid` is our child, not yet reaped; `status` and `usage` are valid for writes.
+        let done = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        assert!(done >= 0, "wait4 failed");
+        if done == pid {
+            break;
+        }
+        if start.elapsed() > BOUND {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`aims {}` did not end within {BOUND:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let run = Run {
+        code: if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 },
+        stdout: String::from_utf8_lossy(&out_t.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err_t.join().unwrap()).into_owned(),
+        took: start.elapsed(),
+    };
+    // Linux gives `ru_maxrss` in KB.
+    (run, usage.ru_maxrss as u64 / 1024)
+}
+
+/// A sparse file of `bytes` bytes that reads as zeros.
+fn sparse(path: &Path, bytes: u64) {
+    std::fs::File::create(path).unwrap().set_len(bytes).unwrap();
+}
+
+/// Far below the 512 MB the old code filled before it refused the file.
+const PEAK_MB: u64 = 300;
+
+#[test]
+fn a_spec_file_over_the_cap_is_refused_without_reading_it() {
+    let dir = folder("cap-spec");
+    spec(&dir, "scoring.rhai", Some(&format!("{SCORE}{LEVEL}")), 1);
+    sparse(&dir.join("spec/huge.aims"), (512 << 20) + 1);
+    for (args, json) in [(&["check", "spec"][..], false), (&["check", "--format", "json", "spec"], true)] {
+        let (run, peak) = aims_peak(&dir, args);
+        assert_eq!(run.code, 2, "{}", run.all());
+        let why = "cannot read `spec/huge.aims`: it is larger than the 512 MB aims reads";
+        assert!(run.stderr.contains(why), "{}", run.all());
+        if json {
+            let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+            assert_eq!(v["error"], why, "{v}");
+        }
+        assert!(peak < PEAK_MB, "peak memory {peak} MB for a file refused by its size");
+        assert!(run.took < Duration::from_secs(10), "took {:?}", run.took);
+    }
+    // The formatter reads with the same cap.
+    let (run, peak) = aims_peak(&dir, &["fmt", "--check", "spec/huge.aims"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("cannot read `spec/huge.aims`: it is larger than the 512 MB aims reads"),
+        "{}",
+        run.all()
+    );
+    assert!(peak < PEAK_MB, "peak memory {peak} MB");
+}
+
+#[test]
+fn a_scoring_script_over_the_cap_is_refused_at_the_scoring_field() {
+    // Just over 1 MB of real text: refused, not parsed, and none of it printed.
+    let dir = folder("cap-script");
+    let inside = spec(&dir, "scoring.rhai", None, 1);
+    let mut script = format!("{SCORE}{LEVEL}// {SECRET}\n");
+    script.push_str(&"// padding\n".repeat((1 << 20) / 11 + 1));
+    std::fs::write(inside.join("scoring.rhai"), script).unwrap();
+    let run = aims(&dir, &["check", "--as-of", "2026-11-22", "spec"]);
+    assert_refused_at_scoring_field(&run, "it is larger than the 1 MB aims reads");
+    // A sparse script of 1 GB: refused by its size, with no buffer made for it.
+    let dir = folder("cap-script-sparse");
+    let inside = spec(&dir, "scoring.rhai", None, 1);
+    sparse(&inside.join("scoring.rhai"), 1 << 30);
+    let (run, peak) = aims_peak(&dir, &["check", "--as-of", "2026-11-22", "spec"]);
+    assert_refused_at_scoring_field(&run, "it is larger than the 1 MB aims reads");
+    assert!(peak < PEAK_MB, "peak memory {peak} MB");
+}

@@ -203,3 +203,131 @@ fn half_typed_examples_never_break_the_server() {
         }
     }
 }
+
+const TRIAGE: &str = "person priya { email: \"priya@example.org\" }\n\
+    system triage \"Triage assistant, first draft\" {\n  owner: priya\n  purpose: \"Orders arrivals\"\n  tier: 1\n}\n";
+
+fn hover_at(client: &Client, file: &str, line: u32, character: u32) -> Value {
+    json!({ "textDocument": { "uri": client.uri(file) }, "position": { "line": line, "character": character } })
+}
+
+/// `$/cancelRequest` for a request not answered yet: the answer is the `RequestCancelled`
+/// error (-32800); the requests around it are answered as usual, and a cancellation that comes
+/// after its answer changes nothing. The messages are all waiting when the server starts, so
+/// the test does not depend on the threads' timing.
+#[test]
+fn a_request_cancelled_before_it_is_answered_gets_request_cancelled() {
+    let files = [("/systems.aims".to_string(), TRIAGE.to_string())];
+    let (mut first, mut cancelled, mut last) = (None, None, None);
+    let mut client = Client::start_with(&files, |c| {
+        c.open("/systems.aims");
+        let at = hover_at(c, "/systems.aims", 1, 9);
+        first = Some(c.send("textDocument/hover", at.clone()));
+        let id = c.send("textDocument/hover", at.clone());
+        c.notify("$/cancelRequest", json!({ "id": id }));
+        cancelled = Some(id);
+        last = Some(c.send("textDocument/hover", at));
+    });
+    let hover = |answer: Result<Value, (i32, String)>| answer.expect("answered")["contents"]["value"].clone();
+    let first = client.answer(&first.unwrap(), "hover");
+    assert!(hover(first).as_str().unwrap().contains("Triage assistant, first draft"));
+    let cancelled = client.answer(&cancelled.unwrap(), "hover");
+    assert_eq!(cancelled, Err((-32800, "the editor cancelled this request".to_string())));
+    let last = client.answer(&last.unwrap(), "hover");
+    assert!(hover(last.clone()).as_str().unwrap().contains("Triage assistant, first draft"), "{last:?}");
+    // Too late: the request was answered; the server goes on.
+    client.notify("$/cancelRequest", json!({ "id": 1 }));
+    let again = client.request("textDocument/hover", hover_at(&client, "/systems.aims", 1, 9));
+    assert!(again["contents"]["value"].as_str().unwrap().contains("first draft"), "{again}");
+}
+
+/// A request sent before a change is answered for the text it was made on, even when the
+/// change has already arrived; the request sent after the change, for the new text. Never a
+/// mix: the old position in the new text would name something else.
+#[test]
+fn a_request_on_a_version_since_changed_is_answered_for_that_version() {
+    let files = [("/systems.aims".to_string(), TRIAGE.to_string())];
+    let changed = TRIAGE.replace("system triage \"Triage assistant, first draft\"", "risk rx \"Renamed\"");
+    let (mut before, mut after) = (None, None);
+    let mut client = Client::start_with(&files, |c| {
+        c.open("/systems.aims");
+        before = Some(c.send("textDocument/hover", hover_at(c, "/systems.aims", 1, 9)));
+        c.change("/systems.aims", None, &changed);
+        after = Some(c.send("textDocument/hover", hover_at(c, "/systems.aims", 1, 6)));
+    });
+    let before = client.answer(&before.unwrap(), "hover").expect("answered");
+    let text = before["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("Triage assistant, first draft") && !text.contains("Renamed"), "{before}");
+    let after = client.answer(&after.unwrap(), "hover").expect("answered");
+    let text = after["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("Renamed") && !text.contains("first draft"), "{after}");
+}
+
+/// `aims/stdlibSource` serves every file of the embedded stdlib whole, and the place a
+/// definition leads to in an `aims-stdlib:` document holds the name that was followed.
+#[test]
+fn stdlib_documents_are_served_whole_and_definitions_land_on_the_name() {
+    let risks = "risk r1 \"Undertriage\" {\n  system: triage\n  owner: priya\n  objective: safety\n  \
+                 likelihood: possible\n  impact: major\n  treatment { option: mitigate  controls: [A.6.2.4]  due: 2027-03-31 }\n}\n";
+    let files = [("/systems.aims".to_string(), TRIAGE.to_string()), ("/risks.aims".to_string(), risks.to_string())];
+    let mut client = Client::start(&files);
+    let mut served = 0;
+    for (path, text) in aims::stdlib::embedded() {
+        let answer = client.request("aims/stdlibSource", json!({ "uri": format!("aims-stdlib:///{path}") }));
+        assert_eq!(answer.as_str(), Some(text), "aims-stdlib:///{path}");
+        served += 1;
+    }
+    assert!(served > 10, "only {served} stdlib files");
+    client.open("/risks.aims");
+    let column = risks.lines().nth(6).unwrap().find("A.6.2.4").unwrap() as u32 + 1;
+    let found = client.request("textDocument/definition", hover_at(&client, "/risks.aims", 6, column));
+    let target = if found.is_array() { found[0].clone() } else { found.clone() };
+    let uri = target["uri"].as_str().unwrap_or_default();
+    assert!(uri.starts_with("aims-stdlib:///"), "{found}");
+    let text = client.request("aims/stdlibSource", json!({ "uri": uri }));
+    let range = &target["range"];
+    let line = text.as_str().unwrap().lines().nth(range["start"]["line"].as_u64().unwrap() as usize).unwrap();
+    let (from, to) =
+        (range["start"]["character"].as_u64().unwrap() as usize, range["end"]["character"].as_u64().unwrap() as usize);
+    assert_eq!(&line[from..to], "A.6.2.4", "{found}");
+}
+
+const PEOPLE: &str = "person priya \"Priya Raman\" { email: \"priya@example.org\" }\n";
+const SYSTEMS: &str =
+    "system triage \"Triage assistant\" {\n  owner: priya\n  purpose: \"Orders arrivals\"\n  tier: 1\n}\n";
+
+/// The compile runs on its own thread: a hover in a document the last change did not touch is
+/// answered from the last analysis at once, before the change's diagnostics are out; a request
+/// whose answer holds places in the changed file (definition) waits for the newest analysis.
+/// The messages are all waiting when the server starts, so the order does not depend on timing.
+#[test]
+fn a_hover_elsewhere_is_answered_while_a_change_compiles_and_definitions_wait_for_it() {
+    let files = [("/people.aims".to_string(), PEOPLE.to_string()), ("/systems.aims".to_string(), SYSTEMS.to_string())];
+    // `priya` moves down two lines, and a field people do not have is written.
+    let moved = format!("// the people\n\n{}person nadia {{ email: \"n@example.org\"  manager: sam }}\n", PEOPLE);
+    let (mut hover, mut definition) = (None, None);
+    let mut client = Client::start_with(&files, |c| {
+        c.open("/people.aims");
+        c.open("/systems.aims");
+        c.send("workspace/symbol", json!({ "query": "\u{1}" }));
+        c.change("/people.aims", None, &moved);
+        hover = Some(c.send("textDocument/hover", hover_at(c, "/systems.aims", 0, 9)));
+        definition = Some(c.send("textDocument/definition", hover_at(c, "/systems.aims", 1, 10)));
+    });
+    let people = client.uri("/people.aims");
+    let hover = client.answer(&hover.unwrap(), "hover").expect("answered");
+    assert!(hover["contents"]["value"].as_str().unwrap_or_default().contains("Triage assistant"), "{hover}");
+    let unknown = |client: &Client| {
+        client.published.get(&people).map(|d| d.to_string()).unwrap_or_default().contains("`manager`")
+    };
+    assert!(!unknown(&client), "the hover waited for the compilation: {:?}", client.published.get(&people));
+    let definition = client.answer(&definition.unwrap(), "definition").expect("answered");
+    let target = if definition.is_array() { definition[0].clone() } else { definition.clone() };
+    assert_eq!(target["uri"], people.as_str(), "{definition}");
+    assert_eq!(target["range"]["start"]["line"], 2, "the definition is of the text after the change: {definition}");
+    assert!(
+        unknown(&client),
+        "the change's diagnostics are out before the definition: {:?}",
+        client.published.get(&people)
+    );
+}

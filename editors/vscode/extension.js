@@ -5,7 +5,23 @@
 const vscode = require('vscode');
 const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
 
+// The standard library is built into `aims`: go to definition on `A.7.4` leads to a document
+// such as `aims-stdlib:///standards/iso42001.aims`, whose text only the server has. VS Code
+// shows documents of a content provider read-only.
+const STDLIB_SCHEME = 'aims-stdlib';
+const STDLIB_SOURCE = 'aims/stdlibSource';
+
 let client;
+
+// The text of an `aims-stdlib:` document, asked of the running server.
+const stdlibDocuments = {
+  async provideTextDocumentContent(uri, token) {
+    if (!client) {
+      throw new Error(`aims: the language server is not running, so \`${uri.toString()}\` cannot be shown`);
+    }
+    return client.sendRequest(STDLIB_SOURCE, { uri: uri.toString() }, token);
+  },
+};
 
 function serverOptions() {
   const config = vscode.workspace.getConfiguration('aims');
@@ -40,6 +56,7 @@ async function restart() {
 
 async function activate(context) {
   context.subscriptions.push(vscode.commands.registerCommand('aims.restartServer', restart));
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(STDLIB_SCHEME, stdlibDocuments));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('aims.server')) {
@@ -54,4 +71,4 @@ function deactivate() {
   return client ? client.stop() : undefined;
 }
 
-module.exports = { activate, deactivate };
+module.exports = { activate, deactivate, STDLIB_SCHEME, STDLIB_SOURCE };

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Tests of the VS Code extension, offline once the npm packages are installed:
-#   1. extension.js starts `aims lsp` as configured (with stand-ins for the VS Code API);
+#   1. extension.js starts `aims lsp` as configured (with stand-ins for the VS Code API), and
+#      serves `aims-stdlib:` documents (from a real `aims lsp` when AIMS_BIN names one);
 #   2. the TextMate grammar gives the expected scopes (vscode-tmgrammar-test, tests/*.aims);
 #   3. the extension packages into a .vsix (@vscode/vsce).
 # Run from anywhere; called by tests/vscode.rs when node and npm are installed.

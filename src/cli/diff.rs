@@ -48,15 +48,17 @@ pub fn run(args: Args) -> u8 {
     let diff = crate::diff::compare(&old, &new);
     // A side with language errors was not scored and its rules did not run: say so, since
     // its levels and findings are then missing rather than changed.
-    let incomplete: Vec<&str> = [(&args.old, &old), (&args.new, &new)]
+    let sides: Vec<(&str, &Compilation)> = [(&args.old, &old), (&args.new, &new)]
         .into_iter()
         .filter(|(_, c)| c.outcome.is_none())
-        .map(|(name, _)| name.as_str())
+        .map(|(name, c)| (name.as_str(), c))
         .collect();
+    let incomplete: Vec<&str> = sides.iter().map(|(name, _)| *name).collect();
     let mut notes = String::new();
-    for name in &incomplete {
+    for (name, c) in &sides {
         notes.push_str(&format!(
-            "note: `{name}` has errors, so its risks were not scored and its rules did not run; `aims check` lists them\n"
+            "note: `{name}` has {}, so its risks were not scored and its rules did not run; `aims check` lists them\n",
+            first_error(c)
         ));
     }
     let out = match args.format {
@@ -143,6 +145,23 @@ fn side(
         return Err(format!("no .aims files in `{spec_dir}` at `{name}`"));
     }
     Ok(crate::compile::compile(db, early, today, &GitScripts { commit }))
+}
+
+/// `2 errors (the first at spec.aims:5:24: ...)`: enough to go and look without `aims check`.
+fn first_error(c: &Compilation) -> String {
+    let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).collect();
+    let count = plural(errors.len(), "error", "errors");
+    let Some(first) = errors.first() else { return count };
+    let place = first.primary_label().map(|l| {
+        let file = c.db.get(l.file);
+        let (line, column) = file.line_col(l.span.start);
+        crate::diagnostics::text::escape(&format!("{}:{line}:{column}", file.name)).to_string()
+    });
+    let message = crate::diagnostics::text::escape(&first.message);
+    match place {
+        Some(place) => format!("{count} (the first at {place}: {message})"),
+        None => format!("{count} (the first: {message})"),
+    }
 }
 
 fn git(args: &[&str]) -> Result<Vec<u8>, String> {

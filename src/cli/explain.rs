@@ -32,6 +32,16 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     let Some(rule) = c.rules.rules.get(&args.id) else {
+        // A `--stdlib` with errors may have lost the very rule asked for: "there is no rule"
+        // would mislead.
+        let errors = super::output::reading_errors(&c);
+        if !errors.is_empty() {
+            let why = format!(
+                "no rule `{}` was found, but the stdlib has errors and the rule may be in what could not be read; fix them first",
+                args.id
+            );
+            return super::output::errors_and(&errors, &c.db, super::Format::Human, spec.color, &why);
+        }
         let ids = c.rules.rules.keys().map(|k| k.as_str()).chain(CODES.iter().map(|c| c.id));
         let hint = did_you_mean(&args.id, ids).map(|h| format!(" ({h})")).unwrap_or_default();
         return fail(&format!("there is no rule `{}`{hint}; `aims rules` lists them", args.id));

@@ -37,6 +37,7 @@ pub fn run(args: Args) -> u8 {
     if c.outcome.is_none() {
         return super::output::nothing_made(
             &c,
+            spec.format,
             args.input.color,
             "nothing exported: the spec has errors; fix them and run `aims export` again",
         );

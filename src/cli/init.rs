@@ -56,8 +56,9 @@ impl Template {
 
 pub fn run(args: Args) -> u8 {
     let dir = &args.dir;
-    if dir.exists() && !dir.is_dir() {
-        return fail(&format!("cannot create a spec in `{}`: it is a file, not a folder", super::load::display(dir)));
+    if let Some(meta) = std::fs::metadata(dir).ok().filter(|m| !m.is_dir()) {
+        let what = if meta.is_file() { "it is a file, not a folder" } else { super::read::what_it_is(&meta) };
+        return fail(&format!("cannot create a spec in `{}`: {what}", super::load::display(dir)));
     }
     if let Some(existing) = first_spec_file(dir) {
         return fail(&format!(
@@ -113,10 +114,12 @@ fn first_spec_file(dir: &Path) -> Option<PathBuf> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        // Links are not followed: a link to `.` or to `/` would make the search endless.
+        let mut entries: Vec<_> =
+            entries.flatten().map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir()))).collect();
         entries.sort();
-        for path in entries {
-            if path.is_dir() {
+        for (path, is_dir) in entries {
+            if is_dir {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "aims") {
                 return Some(path);

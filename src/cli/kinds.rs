@@ -20,6 +20,12 @@ pub fn run(args: Args) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    // A `--stdlib` whose schema does not read would give a short list that looks complete.
+    let errors = super::output::reading_errors(&c);
+    if !errors.is_empty() {
+        let why = "no list of kinds: the stdlib has errors, and a kind it declares may be missing; fix them first";
+        return super::output::errors_and(&errors, &c.db, super::Format::Human, spec.color, why);
+    }
     let schema = &c.model.schema;
     let mut out = String::new();
     match &args.kind {

@@ -12,11 +12,14 @@ pub fn run(_args: Args) -> u8 {
     let result = crate::lsp::run(&connection);
     drop(connection);
     let joined = io.join();
+    // When the input cannot be read, the loop only sees its channel close: the reader's error
+    // says why, so it comes first.
     match (result, joined) {
         (Ok(()), Ok(())) => super::EXIT_OK,
-        (Err(why), _) => super::output::fail(&format!("the language server stopped: {why}")),
-        (_, Err(why)) => {
-            super::output::fail(&format!("the language server stopped: {}", why.to_string().to_lowercase()))
-        }
+        (_, Err(why)) => super::output::fail(&format!(
+            "the language server stopped: what the editor sent could not be read: {}",
+            why.to_string().to_lowercase()
+        )),
+        (Err(why), Ok(())) => super::output::fail(&format!("the language server stopped: {why}")),
     }
 }

@@ -55,13 +55,42 @@ pub fn json_failure(message: &str, diags: &[Diagnostic], db: &SourceDb) -> Vec<u
 }
 
 /// A command that makes a document from a checked spec, on a spec with errors: the errors, then
-/// `why` (what was not made and how to go on), and the exit code for findings.
-pub fn nothing_made(c: &crate::compile::Compilation, color: super::ColorChoice, why: &str) -> u8 {
+/// `why` (what was not made and how to go on), in the format asked for (JSON stays JSON), and
+/// the exit code for findings.
+pub fn nothing_made(c: &crate::compile::Compilation, format: Format, color: super::ColorChoice, why: &str) -> u8 {
     let errors: Vec<_> =
         c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
-    let mut out = crate::diagnostics::render::human(&errors, &c.db, use_color(color));
-    out.extend_from_slice(why.as_bytes());
-    out.push(b'\n');
+    errors_and(&errors, &c.db, format, color, why)
+}
+
+/// `errors`, then `why`: human text, or the JSON of [`json_failure`]; the exit code for findings.
+pub fn errors_and(errors: &[Diagnostic], db: &SourceDb, format: Format, color: super::ColorChoice, why: &str) -> u8 {
+    let out = match format {
+        Format::Json => json_failure(why, errors, db),
+        Format::Human => {
+            let mut out = crate::diagnostics::render::human(errors, db, use_color(color));
+            out.extend_from_slice(why.as_bytes());
+            out.push(b'\n');
+            out
+        }
+    };
     write_stdout(&out);
     super::EXIT_FINDINGS
+}
+
+/// The errors that keep a spec (or a `--stdlib`) from being read as written: syntax, schema,
+/// references, rules that do not type-check. A rule's findings, a `todo` placeholder and an
+/// evidence file's state are what the spec says, not a failure to read it, so a listing made
+/// from the spec (`aims rules`, `aims kinds`) is complete despite them.
+pub fn reading_errors(c: &crate::compile::Compilation) -> Vec<Diagnostic> {
+    c.diagnostics
+        .iter()
+        .filter(|d| {
+            d.severity == crate::diagnostics::Severity::Error
+                && d.code != crate::diagnostics::codes::PLACEHOLDER.id
+                && !d.code.starts_with("E07")
+                && !c.rules.rules.contains_key(&d.code)
+        })
+        .cloned()
+        .collect()
 }

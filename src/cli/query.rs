@@ -3,7 +3,7 @@
 //! line. The question is checked exactly like a rule, so a mistake in it gets the diagnostic a
 //! rule would, pointing into the question itself.
 
-use super::output::{fail, plural, use_color, write_stdout};
+use super::output::{fail_as, json_failure, plural, use_color, write_stdout};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diagnostics::{render, Diagnostic};
 use crate::sema::NodeId;
@@ -52,7 +52,9 @@ struct JsonAnswer<'a> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let spec = args.input.spec(super::Format::Human);
+    // With `--format json`, every failure is a JSON document too (a CSV has no place for one).
+    let format = if args.format == QueryFormat::Json { super::Format::Json } else { super::Format::Human };
+    let spec = args.input.spec(format);
     let mut c = match super::compile_spec(&spec) {
         Ok(c) => c,
         Err(code) => return code,
@@ -61,8 +63,13 @@ pub fn run(args: Args) -> u8 {
     if c.outcome.is_none() {
         let errors: Vec<Diagnostic> =
             c.diagnostics.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).cloned().collect();
-        write_stdout(&render::human(&errors, &c.db, color));
-        eprintln!("error: the spec has errors that keep aims from reading it; correct them, then ask again");
+        let why = "the spec has errors that keep aims from reading it; correct them, then ask again";
+        if format == super::Format::Json {
+            write_stdout(&json_failure(why, &errors, &c.db));
+        } else {
+            write_stdout(&render::human(&errors, &c.db, color));
+        }
+        eprintln!("error: {why}");
         return EXIT_FINDINGS;
     }
     // The question is shown as the user wrote it, in a file of its own named `query`.
@@ -83,17 +90,20 @@ pub fn run(args: Args) -> u8 {
     };
     let Some(nodes) = selected else {
         if diags.is_empty() {
-            return fail(
+            return fail_as(
+                format,
                 "write the question as `NAME in KIND where CONDITION`, such as `r in risk where r.level >= high`",
             );
         }
         for d in &mut diags {
             relocate(d, shown, question.len());
         }
+        let why = "the question is written like a rule's `for NAME in KIND where CONDITION` (docs/rules.md)";
+        if format == super::Format::Json {
+            write_stdout(&json_failure(why, &diags, &c.db));
+        }
         let mut out = render::human(&diags, &c.db, color);
-        out.extend_from_slice(
-            b"the question is written like a rule's `for NAME in KIND where CONDITION` (docs/rules.md)\n",
-        );
+        out.extend_from_slice(format!("{why}\n").as_bytes());
         eprint!("{}", String::from_utf8_lossy(&out));
         return EXIT_USAGE;
     };

@@ -27,13 +27,21 @@ pub fn regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
     if !meta.is_file() {
         return Err(Unreadable(format!("{}, and aims reads only regular files", what_it_is(&meta))));
     }
+    // A file that says it is too large is refused before a byte is read or a buffer is made.
+    if meta.len() > limit {
+        return Err(too_large(limit));
+    }
     let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
     // One byte past the limit tells a file of exactly `limit` bytes from a longer one.
     file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Unreadable(io_words(&e)))?;
     if bytes.len() as u64 > limit {
-        return Err(Unreadable(format!("it is larger than the {} aims reads", size_words(limit))));
+        return Err(too_large(limit));
     }
     Ok(bytes)
+}
+
+fn too_large(limit: u64) -> Unreadable {
+    Unreadable(format!("it is larger than the {} aims reads", size_words(limit)))
 }
 
 #[cfg(unix)]
@@ -74,8 +82,10 @@ pub fn what_it_is(meta: &std::fs::Metadata) -> &'static str {
 fn size_words(bytes: u64) -> String {
     if bytes >= 1 << 20 {
         format!("{} MB", bytes >> 20)
-    } else {
+    } else if bytes >= 1 << 10 {
         format!("{} KB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -120,4 +130,34 @@ fn fallback(e: &std::io::Error) -> String {
         None => &s,
     };
     s.to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(path: &Path, limit: u64) -> String {
+        match regular_file(path, limit) {
+            Ok(bytes) => panic!("{} read ({} bytes) despite a limit of {limit}", path.display(), bytes.len()),
+            Err(Unreadable(why)) => why,
+        }
+    }
+
+    #[test]
+    fn a_file_of_exactly_the_limit_is_read_and_one_byte_more_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.aims");
+        std::fs::write(&path, vec![b'a'; 2048]).unwrap();
+        assert_eq!(regular_file(&path, 2048).ok().map(|b| b.len()), Some(2048));
+        assert_eq!(refused(&path, 2047), "it is larger than the 1 KB aims reads");
+    }
+
+    // A `/proc` file says its size is 0: the limit holds on the bytes actually read.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_that_reports_no_size_is_still_cut_at_the_limit() {
+        let path = Path::new("/proc/self/status");
+        assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+        assert_eq!(refused(path, 16), "it is larger than the 16 bytes aims reads");
+    }
 }

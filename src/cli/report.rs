@@ -81,6 +81,7 @@ pub fn run(args: Args) -> u8 {
     if c.outcome.is_none() {
         return super::output::nothing_made(
             &c,
+            spec.format,
             args.input.color,
             "no report: the spec has errors; fix them and run `aims report` again",
         );

@@ -35,6 +35,14 @@ pub fn run(args: Args) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    // A rule in a file that does not parse, or that does not type-check, is missing from the
+    // list: a list without it would pass for complete.
+    let errors = super::output::reading_errors(&c);
+    if !errors.is_empty() {
+        let why = "no rule list: the spec or the stdlib has errors, and a rule they hold may be missing; \
+                   fix them and run `aims rules` again";
+        return super::output::errors_and(&errors, &c.db, args.format, spec.color, why);
+    }
     let rules: Vec<JsonRule> = c
         .rules
         .rules

@@ -75,9 +75,14 @@ struct Case {
 pub fn run(args: Args) -> u8 {
     let mut files = Vec::new();
     for path in &args.cases {
+        // The folder walk of `aims check`: links stay inside the folder, a loop is reported.
         if path.is_dir() {
-            files.extend(discover(path));
-        } else if path.is_file() {
+            match super::load::discover(path) {
+                Ok(found) => files.extend(found),
+                Err(e) => return fail(&e.0),
+            }
+        } else if path.exists() {
+            // Whatever it is, reading it says why it cannot be read (a FIFO, a device).
             files.push(path.clone());
         } else {
             return fail(&format!("cannot read `{}`: no such file or directory", super::load::display(path)));
@@ -87,7 +92,8 @@ pub fn run(args: Args) -> u8 {
     let rule_files: BTreeSet<PathBuf> = args
         .rules
         .iter()
-        .flat_map(|p| if p.is_dir() { discover(p) } else { vec![p.clone()] })
+        // A folder that cannot be walked is reported when the rules are loaded with a case.
+        .flat_map(|p| if p.is_dir() { super::load::discover(p).unwrap_or_default() } else { vec![p.clone()] })
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
     files.retain(|f| std::fs::canonicalize(f).map_or(true, |c| !rule_files.contains(&c)));
@@ -120,8 +126,10 @@ pub fn run(args: Args) -> u8 {
 
 fn run_case(args: &Args, file: &Path) -> Result<Case, u8> {
     let name = super::load::display(file);
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| fail(&format!("cannot read `{name}`: {}", e.to_string().to_lowercase())))?;
+    let bytes = super::read::regular_file(file, super::load::MAX_FILE_BYTES)
+        .map_err(|e| fail(&format!("cannot read `{name}`: {}", e.0)))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| fail(&format!("cannot read `{name}`: it is not UTF-8 text; save it as UTF-8")))?;
     let expected = match expectations(&text) {
         Ok(e) => e,
         Err(why) => return Ok(Case { name, verdict: Verdict::Error(format!("{why}\n")) }),
@@ -228,24 +236,6 @@ fn expectations(text: &str) -> Result<Vec<Expected>, String> {
         }
     }
     Ok(out)
-}
-
-fn discover(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for path in entries.flatten().map(|e| e.path()) {
-            let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if path.is_dir() && !hidden {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "aims") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn human(cases: &[Case]) -> String {

@@ -63,7 +63,7 @@ pub fn publish_all(snap: &Snapshot, previously: &[String]) -> Vec<PublishDiagnos
         .map(|(file, diagnostics)| PublishDiagnosticsParams {
             uri: parse_uri(&snap.uris[file as usize]),
             diagnostics,
-            version: None,
+            version: snap.version_of(&snap.uris[file as usize]),
         })
         .collect();
     // A file that had findings and is gone from the run (deleted, or closed and not on disk).

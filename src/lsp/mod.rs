@@ -2,9 +2,15 @@
 //! quick fixes for `.aims` files, over the Language Server Protocol.
 //!
 //! This room sits above the compiler and uses it; nothing below imports it. One file per
-//! feature; [`world`] holds the workspace and the latest compilation. The loop is synchronous
-//! and handles messages in order (lsp-server), so no answer ever describes an older text than
-//! the changes sent before its request.
+//! feature; [`world`] holds the workspace and the latest compilation, which [`worker`] makes on
+//! a thread of its own. The loop handles the editor's messages in the order they arrive
+//! (lsp-server), so an answer always describes its document as it was when the request was
+//! sent: never an older text, and never a newer one (changes sent after a request wait until it
+//! is answered). Requests about one document whose text the last analysis holds are answered
+//! from it while a newer one compiles; the others wait for the newest (see
+//! `ANSWERED_DURING_A_COMPILE`). Before a request is answered, the messages that have arrived
+//! since are looked at, in passing: a `$/cancelRequest` for it among them makes the answer the
+//! `RequestCancelled` error.
 
 mod at;
 mod code_action;
@@ -19,6 +25,7 @@ mod rename;
 mod symbols;
 mod tokens;
 pub mod uri;
+mod worker;
 mod world;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -63,7 +70,13 @@ pub fn capabilities() -> Value {
 
 /// Runs the server on a connection until the client shuts it down.
 pub fn run(connection: &Connection) -> Result<(), String> {
-    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let (id, params) = connection.initialize_start().map_err(|e| {
+        if e.channel_is_disconnected() {
+            "the editor closed the connection before it sent `initialize`".to_string()
+        } else {
+            e.to_string()
+        }
+    })?;
     let init: lsp_types::InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let options: Options =
         init.initialization_options.clone().and_then(|o| serde_json::from_value(o).ok()).unwrap_or_default();
@@ -112,7 +125,18 @@ pub fn run(connection: &Connection) -> Result<(), String> {
         let _ = connection.sender.send(Message::Request(register));
     }
     let timings = std::env::var_os("AIMS_LSP_TIMINGS").is_some();
-    let mut server = Server { world: World::new(root, today), published: Default::default(), timings, connection };
+    let (jobs, results) = worker::start();
+    let mut server = Server {
+        world: World::new(root, today),
+        published: Default::default(),
+        timings,
+        connection,
+        backlog: Default::default(),
+        jobs,
+        results,
+        done: None,
+        failed: false,
+    };
     server.main_loop()
 }
 
@@ -132,27 +156,162 @@ struct Server<'c> {
     /// editor's log of the server).
     timings: bool,
     connection: &'c Connection,
+    /// Messages read ahead (to find cancellations) and not handled yet, in the order they came.
+    backlog: std::collections::VecDeque<Message>,
+    /// To the compile thread, and back.
+    jobs: crossbeam_channel::Sender<world::Job>,
+    results: crossbeam_channel::Receiver<worker::Compiled>,
+    /// The generation of the last job the compile thread finished, well or not.
+    done: Option<u64>,
+    /// The last compilation failed (an internal error), which was said once.
+    failed: bool,
 }
+
+/// Requests answered from a snapshot that holds the document's present text even while a
+/// newer compilation runs: their answers are about that document alone, its own positions
+/// and what it refers to as of the last compilation. Requests whose answers hold places in
+/// other files (definition, references, rename, code actions) wait for the newest analysis.
+const ANSWERED_DURING_A_COMPILE: &[&str] = &[
+    req::HoverRequest::METHOD,
+    req::Completion::METHOD,
+    req::DocumentSymbolRequest::METHOD,
+    req::FoldingRangeRequest::METHOD,
+    req::SemanticTokensFullRequest::METHOD,
+    req::Formatting::METHOD,
+];
 
 impl Server<'_> {
     fn main_loop(&mut self) -> Result<(), String> {
-        while let Ok(msg) = self.connection.receiver.recv() {
+        loop {
+            // Compile once the editor is quiet: a burst of keystrokes costs one compilation.
+            if self.world.dirty && self.backlog.is_empty() && self.connection.receiver.is_empty() {
+                self.submit();
+            }
+            let Some(msg) = self.next() else { return Ok(()) };
             match msg {
-                Message::Request(req) => {
-                    if self.connection.handle_shutdown(&req).map_err(|e| e.to_string())? {
-                        return Ok(());
-                    }
-                    self.request(req);
+                Message::Request(req) if req.method == req::Shutdown::METHOD => {
+                    self.send(Message::Response(Response::new_ok(req.id, ())));
+                    return self.await_exit();
                 }
+                Message::Request(req) if self.cancelled(&req.id) => {
+                    let message = "the editor cancelled this request".to_string();
+                    self.send(Message::Response(Response::new_err(req.id, ErrorCode::RequestCanceled as i32, message)));
+                }
+                Message::Request(req) => self.request(req),
+                // A cancellation left here came after its request was answered: nothing to do.
+                Message::Notification(n) if n.method == note::Cancel::METHOD => {}
                 Message::Notification(n) => self.notification(n),
                 Message::Response(_) => {}
             }
-            // Recompile once the editor is quiet: a burst of keystrokes costs one compilation.
-            if self.world.dirty && self.connection.receiver.is_empty() {
-                self.publish();
+        }
+    }
+
+    /// The next message from the editor: one read ahead, or the next to arrive; meanwhile the
+    /// compilations that finish are taken in. `None` once the editor is gone.
+    fn next(&mut self) -> Option<Message> {
+        if let Some(msg) = self.backlog.pop_front() {
+            return Some(msg);
+        }
+        let (editor, compiled) = (self.connection.receiver.clone(), self.results.clone());
+        loop {
+            crossbeam_channel::select! {
+                recv(editor) -> msg => return msg.ok(),
+                recv(compiled) -> result => match result {
+                    Ok(result) => self.take_in(result),
+                    // The compile thread is gone (it never is while the server runs).
+                    Err(_) => return editor.recv().ok(),
+                },
             }
         }
-        Ok(())
+    }
+
+    /// Sends the texts of this generation to the compile thread.
+    fn submit(&mut self) {
+        let job = self.world.job();
+        let _ = self.jobs.send(job);
+    }
+
+    /// A compilation finished: its snapshot replaces an older one, and if it is of the newest
+    /// texts, its diagnostics are published (the newest text wins: older ones are not shown).
+    fn take_in(&mut self, result: worker::Compiled) {
+        self.done = Some(result.generation);
+        match result.snapshot {
+            Some(snap) => {
+                self.failed = false;
+                if self.world.snapshot.as_ref().is_none_or(|s| s.generation < snap.generation) {
+                    self.world.snapshot = Some(snap);
+                }
+                if result.generation == self.world.generation {
+                    self.publish(result.took);
+                }
+            }
+            None if !self.failed => {
+                // A bug in the compiler must not take the editor's server down: keep the last
+                // good analysis and say so once.
+                self.failed = true;
+                self.send(Message::Notification(show_message(
+                    "aims could not check this text (an internal error); please report it with the file",
+                )));
+            }
+            None => {}
+        }
+    }
+
+    /// Waits until the compile thread has finished the newest texts (sending them if needed).
+    fn await_newest(&mut self) {
+        if self.world.dirty {
+            self.submit();
+        }
+        while self.done.is_none_or(|g| g < self.world.generation) {
+            match self.results.recv() {
+                Ok(result) => self.take_in(result),
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Whether the editor has cancelled the request `id`: every message that has arrived is
+    /// read into the backlog (and handled later, in order), and a `$/cancelRequest` for `id`
+    /// among them is taken out.
+    fn cancelled(&mut self, id: &RequestId) -> bool {
+        self.backlog.extend(self.connection.receiver.try_iter());
+        let is_cancel = |m: &Message| match m {
+            Message::Notification(n) if n.method == note::Cancel::METHOD => {
+                serde_json::from_value::<RequestId>(n.params["id"].clone()).is_ok_and(|c| c == *id)
+            }
+            _ => false,
+        };
+        match self.backlog.iter().position(is_cancel) {
+            Some(i) => {
+                self.backlog.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// After `shutdown`: requests are refused until `exit` comes (within 30 s, as lsp-server has it).
+    fn await_exit(&mut self) -> Result<(), String> {
+        let wait = std::time::Duration::from_secs(30);
+        loop {
+            let msg = match self.backlog.pop_front() {
+                Some(msg) => msg,
+                None => match self.connection.receiver.recv_timeout(wait) {
+                    Ok(msg) => msg,
+                    Err(e) if e.is_timeout() => return Err("the editor did not send `exit` after `shutdown`".into()),
+                    // The editor went away, which ends the session as `exit` would.
+                    Err(_) => return Ok(()),
+                },
+            };
+            match msg {
+                Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
+                Message::Request(r) => {
+                    let message = "the server is shutting down".to_string();
+                    self.send(Message::Response(Response::new_err(r.id, ErrorCode::InvalidRequest as i32, message)));
+                }
+                _ => {}
+            }
+        }
     }
 
     fn send(&self, msg: Message) {
@@ -160,23 +319,9 @@ impl Server<'_> {
         let _ = self.connection.sender.send(msg);
     }
 
-    /// Recompiles and publishes the diagnostics of every file.
-    fn publish(&mut self) {
-        let world = &mut self.world;
+    /// Publishes the diagnostics of every file whose findings changed, or whose text did.
+    fn publish(&mut self, compiled_in: std::time::Duration) {
         let started = std::time::Instant::now();
-        let compiled = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            world.refresh();
-        }));
-        let compiled_at = started.elapsed();
-        if compiled.is_err() {
-            // A bug in the compiler must not take the editor's server down: keep the last good
-            // analysis and say so once.
-            self.world.dirty = false;
-            self.send(Message::Notification(show_message(
-                "aims could not check this text (an internal error); please report it with the file",
-            )));
-            return;
-        }
         let Some(snap) = self.world.snapshot.as_ref() else { return };
         let previously: Vec<String> = self.published.keys().cloned().collect();
         let mut sent = 0;
@@ -196,8 +341,8 @@ impl Server<'_> {
         if self.timings {
             eprintln!(
                 "aims lsp: compiled in {:.1} ms, published {sent} files in {:.1} ms",
-                compiled_at.as_secs_f64() * 1e3,
-                (started.elapsed() - compiled_at).as_secs_f64() * 1e3
+                compiled_in.as_secs_f64() * 1e3,
+                started.elapsed().as_secs_f64() * 1e3
             );
         }
     }
@@ -209,18 +354,21 @@ impl Server<'_> {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) {
                     let doc = p.text_document;
                     world.touched.insert(doc.uri.as_str().into());
-                    world.open.insert(doc.uri.as_str().into(), world::OpenDoc { text: doc.text, version: doc.version });
-                    world.dirty = true;
+                    let changed_at = world.changed();
+                    let open = world::OpenDoc { text: doc.text, version: doc.version, changed_at };
+                    world.open.insert(doc.uri.as_str().into(), open);
                 }
             }
             note::DidChangeTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params) {
+                    let generation = world.generation + 1;
                     if let Some(doc) = world.open.get_mut(p.text_document.uri.as_str()) {
                         for change in p.content_changes {
                             apply_change(&mut doc.text, change);
                         }
                         doc.version = p.text_document.version;
-                        world.dirty = true;
+                        doc.changed_at = generation;
+                        world.changed();
                         world.touched.insert(p.text_document.uri.as_str().into());
                     }
                 }
@@ -252,8 +400,14 @@ impl Server<'_> {
     }
 
     fn request(&mut self, r: Request) {
-        if self.world.dirty {
-            self.publish();
+        // The stdlib's documents need no analysis; a request on a document whose present text
+        // the last snapshot holds is answered from it; every other waits for the newest texts.
+        let document = r.params.get("textDocument").and_then(|d| d.get("uri")).and_then(Value::as_str);
+        let answerable_now = r.method == STDLIB_SOURCE
+            || (ANSWERED_DURING_A_COMPILE.contains(&r.method.as_str())
+                && document.is_some_and(|u| self.world.current_for(u)));
+        if !answerable_now {
+            self.await_newest();
         }
         let id = r.id.clone();
         let answer = std::panic::catch_unwind(AssertUnwindSafe(|| self.answer(r)));
@@ -270,16 +424,18 @@ impl Server<'_> {
 
     /// `None` for a method the server does not know.
     fn answer(&mut self, r: Request) -> Option<Result<Value, String>> {
-        let snap = self.world.snapshot();
         let params = r.params;
-        fn call<P: serde::de::DeserializeOwned, R: serde::Serialize>(
-            params: Value,
-            f: impl FnOnce(P) -> Result<R, String>,
-        ) -> Result<Value, String> {
-            let p: P =
-                serde_json::from_value(params).map_err(|e| format!("the request's parameters do not fit: {e}"))?;
-            f(p).map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
+        if r.method == STDLIB_SOURCE {
+            return Some(call(params, |p: lsp_types::TextDocumentIdentifier| {
+                uri::stdlib_path(p.uri.as_str())
+                    .and_then(|path| crate::stdlib::embedded().find(|(p, _)| *p == path))
+                    .map(|(_, text)| text.to_string())
+                    .ok_or_else(|| format!("`{}` is not a file of the aims standard library", p.uri.as_str()))
+            }));
         }
+        let Some(snap) = self.world.snapshot.as_ref() else {
+            return Some(Err("aims could not check the workspace yet (an internal error)".into()));
+        };
         Some(match r.method.as_str() {
             req::HoverRequest::METHOD => call(params, |p| Ok(hover::hover(snap, p))),
             req::GotoDefinition::METHOD => call(params, |p| Ok(navigation::definition(snap, p))),
@@ -293,15 +449,18 @@ impl Server<'_> {
             req::FoldingRangeRequest::METHOD => call(params, |p| Ok(folding::folding_ranges(snap, p))),
             req::Formatting::METHOD => call(params, |p| formatting::formatting(snap, p)),
             req::SemanticTokensFullRequest::METHOD => call(params, |p| Ok(tokens::full(snap, p))),
-            STDLIB_SOURCE => call(params, |p: lsp_types::TextDocumentIdentifier| {
-                uri::stdlib_path(p.uri.as_str())
-                    .and_then(|path| crate::stdlib::embedded().find(|(p, _)| *p == path))
-                    .map(|(_, text)| text.to_string())
-                    .ok_or_else(|| format!("`{}` is not a file of the aims standard library", p.uri.as_str()))
-            }),
             _ => return None,
         })
     }
+}
+
+/// Runs a handler on the request's parameters, read as `P`.
+fn call<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+    params: Value,
+    f: impl FnOnce(P) -> Result<R, String>,
+) -> Result<Value, String> {
+    let p: P = serde_json::from_value(params).map_err(|e| format!("the request's parameters do not fit: {e}"))?;
+    f(p).map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
 }
 
 fn internal_error(id: RequestId) -> Response {

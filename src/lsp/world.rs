@@ -1,9 +1,9 @@
 //! The server's picture of the workspace: the spec files on disk, the buffers the editor has
 //! open (which win over the disk), and the latest compilation of them all.
 //!
-//! Every change marks the world dirty; the next request, or the first moment the editor is
-//! quiet, recompiles. Messages are handled in the order they arrive, so an answer always
-//! describes the text of every change sent before the request.
+//! Every change marks the world dirty and counts one more generation; the first moment the
+//! editor is quiet, or a request that needs it, sends a [`Job`] (the texts of that generation)
+//! to the compile thread (`worker.rs`), and the [`Snapshot`] it makes comes back to the loop.
 
 use super::position::LineIndex;
 use super::uri;
@@ -15,12 +15,11 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-/// Files larger than this are left out of the workspace, as `aims check` refuses them.
-const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
 pub struct OpenDoc {
     pub text: String,
     pub version: i32,
+    /// The generation of the world when this text was last set.
+    pub changed_at: u64,
 }
 
 pub struct World {
@@ -30,13 +29,13 @@ pub struct World {
     pub open: HashMap<String, OpenDoc>,
     pub today: jiff::civil::Date,
     pub snapshot: Option<Snapshot>,
+    /// Something changed since the last job was sent to the compile thread.
     pub dirty: bool,
+    /// Counts the changes: a snapshot compiled from this generation's texts is current.
+    pub generation: u64,
     /// Documents whose text changed since diagnostics were last published: they are published
     /// again even when their findings are the same, so the editor knows they are current.
     pub touched: std::collections::HashSet<String>,
-    /// Parsed trees of the texts of the last compilation: after a keystroke only the edited
-    /// file is parsed again, the others (and the stdlib) come from here.
-    trees: crate::cache::MemoryTrees,
 }
 
 impl World {
@@ -48,8 +47,8 @@ impl World {
             today,
             snapshot: None,
             dirty: true,
+            generation: 0,
             touched: Default::default(),
-            trees: Default::default(),
         };
         world.rescan();
         world
@@ -75,19 +74,42 @@ impl World {
                 }
             }
         }
-        self.dirty = true;
+        self.changed();
     }
 
+    /// Marks a change; returns the new generation.
+    pub fn changed(&mut self) -> u64 {
+        self.dirty = true;
+        self.generation += 1;
+        self.generation
+    }
+
+    /// Whether the snapshot holds the text the editor now has for `uri`: compiled from this
+    /// very generation, or from a later job of which this open document had its present text.
+    pub fn current_for(&self, uri: &str) -> bool {
+        let Some(snap) = &self.snapshot else { return false };
+        snap.generation == self.generation
+            || self.open.get(uri).is_some_and(|doc| snap.stamps.get(uri) == Some(&doc.changed_at))
+    }
+
+    /// Reads a spec file as `aims check` does: only a regular file (a FIFO would block the
+    /// server for ever, `/dev/zero` fill its memory), at most `MAX_FILE_BYTES`, and only inside
+    /// the workspace once links are followed. Anything else is left out of the workspace.
     fn read_disk(&mut self, path: &Path) {
-        let too_big = std::fs::metadata(path).map(|m| m.len() > MAX_FILE_BYTES).unwrap_or(true);
-        if too_big {
+        let inside = match (&self.root, std::fs::canonicalize(path)) {
+            (Some(root), Ok(real)) => std::fs::canonicalize(root).is_ok_and(|root| real.starts_with(root)),
+            _ => false,
+        };
+        let read =
+            if inside { crate::cli::read::regular_file(path, crate::cli::load::MAX_FILE_BYTES).ok() } else { None };
+        let Some(bytes) = read else {
+            // A file that became unreadable (replaced by a FIFO) no longer counts.
+            self.disk.remove(&uri::file_uri(path));
             return;
-        }
-        if let Ok(bytes) = std::fs::read(path) {
-            // Invalid UTF-8 is reported by the compiler's own check when the file is opened;
-            // from disk it is read with replacement characters so the rest still checks.
-            self.disk.insert(uri::file_uri(path), String::from_utf8_lossy(&bytes).into_owned());
-        }
+        };
+        // Invalid UTF-8 is reported by the compiler's own check when the file is opened;
+        // from disk it is read with replacement characters so the rest still checks.
+        self.disk.insert(uri::file_uri(path), String::from_utf8_lossy(&bytes).into_owned());
     }
 
     /// A file changed on disk (or was created or deleted) while not open in the editor.
@@ -101,7 +123,7 @@ impl World {
             } else {
                 self.disk.remove(uri);
             }
-            self.dirty = true;
+            self.changed();
         }
     }
 
@@ -123,13 +145,8 @@ impl World {
         }
     }
 
-    /// Recompiles if anything changed since the last compilation.
-    pub fn refresh(&mut self) -> bool {
-        if !self.dirty && self.snapshot.is_some() {
-            return false;
-        }
-        let mut db = compile::stdlib_db();
-        let mut uris: Vec<String> = db.iter().map(|(_, f)| uri::stdlib_uri(&f.name)).collect();
+    /// The texts of this generation, for the compile thread; the world is clean afterwards.
+    pub fn job(&mut self) -> Job {
         // Files in path order; a buffer replaces the file on disk. Both are keyed by the URI as
         // aims writes it, since clients escape paths differently (`@`, `+`, drive letters);
         // diagnostics go back under the client's own URI.
@@ -141,13 +158,46 @@ impl World {
                 spec.insert(key, (u.as_str(), doc.text.as_str()));
             }
         }
-        for (key, (u, text)) in spec {
-            db.add(SourceFile::new(self.display_name(&key), text.to_string(), Origin::Spec));
-            uris.push(u.to_string());
+        let files = spec
+            .into_iter()
+            .map(|(key, (u, text))| (self.display_name(&key), u.to_string(), text.to_string()))
+            .collect();
+        self.dirty = false;
+        Job {
+            generation: self.generation,
+            files,
+            root: self.root.clone(),
+            today: self.today,
+            stamps: self.open.iter().map(|(u, d)| (u.clone(), d.changed_at)).collect(),
+            versions: self.open.iter().map(|(u, d)| (u.clone(), d.version)).collect(),
+        }
+    }
+}
+
+/// What the compile thread needs to make a snapshot: the spec's files of one generation.
+pub struct Job {
+    pub generation: u64,
+    /// (name in diagnostics, URI as the editor writes it, text), in path order.
+    files: Vec<(String, String, String)>,
+    root: Option<PathBuf>,
+    today: jiff::civil::Date,
+    stamps: HashMap<String, u64>,
+    versions: HashMap<String, i32>,
+}
+
+impl Job {
+    /// Compiles the job's texts with the stdlib; `trees` holds the parsed trees of earlier
+    /// compilations, so that only the files that changed are parsed again.
+    pub fn compile(self, trees: &crate::cache::MemoryTrees) -> Snapshot {
+        let mut db = compile::stdlib_db();
+        let mut uris: Vec<String> = db.iter().map(|(_, f)| uri::stdlib_uri(&f.name)).collect();
+        for (name, u, text) in self.files {
+            db.add(SourceFile::new(name, text, Origin::Spec));
+            uris.push(u);
         }
         let scripts = WorkspaceScripts { root: self.root.clone() };
-        let compilation = compile::compile_with(db, Vec::new(), self.today, &scripts, &self.trees);
-        self.trees.retain_only_used();
+        let compilation = compile::compile_with(db, Vec::new(), self.today, &scripts, trees);
+        trees.retain_only_used();
         // Scoring scripts are added to the run after the spec files.
         for (_, f) in compilation.db.iter().skip(uris.len()) {
             uris.push(match (&self.root, f.origin) {
@@ -156,14 +206,11 @@ impl World {
                 (None, Origin::Spec) => f.name.clone(),
             });
         }
-        self.snapshot = Some(Snapshot::new(compilation, uris, self.today));
-        self.dirty = false;
-        true
-    }
-
-    pub fn snapshot(&mut self) -> &Snapshot {
-        self.refresh();
-        self.snapshot.as_ref().expect("refresh leaves a snapshot")
+        let mut snap = Snapshot::new(compilation, uris, self.today);
+        snap.generation = self.generation;
+        snap.stamps = self.stamps;
+        snap.versions = self.versions;
+        snap
     }
 }
 
@@ -196,6 +243,13 @@ impl Scripts for WorkspaceScripts {
 /// One compilation and the indexes the handlers look things up in.
 pub struct Snapshot {
     pub c: Compilation,
+    /// The generation of the world whose texts this is.
+    pub generation: u64,
+    /// The generation at which each open document got the text compiled here.
+    stamps: HashMap<String, u64>,
+    /// The editor's version of each open document whose text was compiled here: edits and
+    /// diagnostics carry it, so that the editor can set aside what was made for an older text.
+    versions: HashMap<String, i32>,
     /// The date "today" meant in this compilation.
     pub today: jiff::civil::Date,
     /// The URI of each file, by `FileId`.
@@ -227,6 +281,9 @@ impl Snapshot {
         }
         Snapshot {
             c,
+            generation: 0,
+            stamps: HashMap::new(),
+            versions: HashMap::new(),
             today,
             uris,
             by_uri,
@@ -243,6 +300,11 @@ impl Snapshot {
             let path = uri::file_path(uri)?;
             self.uris.iter().position(|u| uri::file_path(u).as_deref() == Some(&path)).map(|i| FileId(i as u32))
         })
+    }
+
+    /// The editor's version of the text of `uri` compiled here; `None` for a file not open.
+    pub fn version_of(&self, uri: &str) -> Option<i32> {
+        self.versions.get(uri).copied()
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
@@ -349,7 +411,10 @@ pub fn workspace_edit(snap: &Snapshot, edits: Vec<(FileId, lsp_types::TextEdit)>
         match changes.last_mut() {
             Some(last) if last.text_document.uri.as_str() == uri => last.edits.push(OneOf::Left(edit)),
             _ => changes.push(TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier { uri: parse_uri(uri), version: None },
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: parse_uri(uri),
+                    version: snap.version_of(uri),
+                },
                 edits: vec![OneOf::Left(edit)],
             }),
         }

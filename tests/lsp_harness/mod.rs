@@ -42,6 +42,12 @@ fn file_uri(path: &std::path::Path) -> String {
 impl Client {
     /// Writes `files` to a new workspace folder and starts a server on it.
     pub fn start(files: &[(String, String)]) -> Client {
+        Client::start_with(files, |_| {})
+    }
+
+    /// As [`Client::start`], with what `queue` sends already waiting, in order, when the server
+    /// starts reading: messages that arrive together, whatever the threads' timing.
+    pub fn start_with(files: &[(String, String)], queue: impl FnOnce(&mut Client)) -> Client {
         let root = tempfile::tempdir().expect("a temporary folder");
         let root_path = root.path().canonicalize().expect("the folder exists");
         for (name, text) in files {
@@ -50,16 +56,10 @@ impl Client {
             std::fs::write(&path, text).unwrap();
         }
         let (server_side, client_side) = Connection::memory();
-        let server = std::thread::Builder::new()
-            .stack_size(64 << 20)
-            .spawn(move || {
-                aims::lsp::run(&server_side).expect("the server ends cleanly");
-            })
-            .unwrap();
         let root_uri = file_uri(&root_path);
         let mut client = Client {
             conn: client_side,
-            server: Some(server),
+            server: None,
             next_id: 0,
             root,
             root_uri: root_uri.clone(),
@@ -67,7 +67,7 @@ impl Client {
             opened: Vec::new(),
             versions: BTreeMap::new(),
         };
-        let init = client.request(
+        let init = client.send(
             "initialize",
             json!({
                 "processId": null,
@@ -76,8 +76,17 @@ impl Client {
                 "initializationOptions": { "asOf": "2026-11-22" },
             }),
         );
-        assert!(init.get("capabilities").is_some(), "initialize answers with capabilities: {init}");
         client.notify("initialized", json!({}));
+        queue(&mut client);
+        let server = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || {
+                aims::lsp::run(&server_side).expect("the server ends cleanly");
+            })
+            .unwrap();
+        client.server = Some(server);
+        let init = client.answer(&init, "initialize").expect("initialize is answered");
+        assert!(init.get("capabilities").is_some(), "initialize answers with capabilities: {init}");
         client
     }
 
@@ -101,9 +110,21 @@ impl Client {
     /// Sends a request and waits for its answer (an error becomes `{"error": message}`),
     /// keeping the diagnostics published meanwhile.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send(method, params);
+        self.answer(&id, method).unwrap_or_else(|(_, message)| json!({ "error": message }))
+    }
+
+    /// Sends a request without waiting for its answer.
+    pub fn send(&mut self, method: &str, params: Value) -> RequestId {
         self.next_id += 1;
         let id = RequestId::from(self.next_id);
         self.conn.sender.send(Message::Request(Request::new(id.clone(), method.into(), params))).unwrap();
+        id
+    }
+
+    /// Waits for the answer to the request `id` (an error as its code and message), keeping
+    /// the diagnostics published meanwhile.
+    pub fn answer(&mut self, id: &RequestId, method: &str) -> Result<Value, (i32, String)> {
         loop {
             let msg = self
                 .conn
@@ -116,10 +137,10 @@ impl Client {
                     self.published.insert(uri, n.params["diagnostics"].clone());
                 }
                 Message::Notification(_) => {}
-                Message::Response(r) if r.id == id => {
+                Message::Response(r) if r.id == *id => {
                     return match r.response_result {
-                        Err(e) => json!({ "error": e.message }),
-                        Ok(v) => v,
+                        Err(e) => Err((e.code, e.message)),
+                        Ok(v) => Ok(v),
                     };
                 }
                 Message::Response(_) | Message::Request(_) => {}

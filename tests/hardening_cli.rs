@@ -1,0 +1,427 @@
+//! Every subcommand on a spec with errors and on a path it cannot read (issue 12: "every
+//! command that fails says so in the requested format"). Each one must exit non-zero, say why
+//! with the place of the error, and answer in JSON when JSON was asked for; none may block on
+//! a FIFO. One test per subcommand; the inputs are made here, in a fresh folder.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Far above what a run takes; a run that blocks on the FIFO fails the test instead of hanging it.
+const BOUND: Duration = Duration::from_secs(20);
+
+/// Where the broken spec's error is: `owner: nobdy` (no such person).
+const PLACE: &str = "broken/spec.aims:3:10";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn all(&self) -> String {
+        format!("exit {}\n--- stdout ---\n{}--- stderr ---\n{}", self.code, self.stdout, self.stderr)
+    }
+    /// The JSON document on stdout, which must be the whole of it.
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.all()))
+    }
+    /// The human diagnostic of the broken spec: its code, its place and its help.
+    fn assert_located(&self, text: &str) {
+        assert!(text.contains("error[E0203]: `owner` refers to `nobdy`, which is not declared"), "{}", self.all());
+        assert!(text.contains(&format!("┌─ {PLACE}")), "not located:\n{}", self.all());
+        assert!(text.contains("= help: "), "no help line:\n{}", self.all());
+    }
+    /// A JSON failure (`error` and `diagnostics`) that locates the broken spec's error.
+    fn assert_json_located(&self, error_starts: &str) {
+        let v = self.json();
+        assert!(v["error"].as_str().unwrap_or_default().starts_with(error_starts), "{}", self.all());
+        let d = &v["diagnostics"][0];
+        assert_eq!(
+            (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+            (Some("broken/spec.aims"), Some(3), Some(10))
+        );
+        assert_eq!(d["code"], "E0203", "{}", self.all());
+    }
+    /// Exit code 2 and the FIFO named in plain words.
+    fn assert_fifo_refused(&self) {
+        assert_eq!(self.code, 2, "{}", self.all());
+        assert!(self.stderr.contains("cannot read `pipe.aims`: it is a named pipe (FIFO)"), "{}", self.all());
+    }
+}
+
+/// A fresh folder holding `broken/spec.aims` (a reference error at [`PLACE`]),
+/// `syntax/spec.aims` (a syntax error at 1:12), `clean/spec.aims`, and the FIFO `pipe.aims`.
+fn folder(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hardening_cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["broken", "syntax", "clean"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let people = "person priya { email: \"priya@example.org\" }\n";
+    let system = |owner: &str| {
+        format!("system triage \"Triage\" {{\n  purpose: \"Orders arrivals\"\n  owner: {owner}\n  tier: 1\n}}\n")
+    };
+    // `owner:` is on line 3 of the system, which comes first: line 3, column 10.
+    std::fs::write(dir.join("broken/spec.aims"), format!("{}{people}", system("nobdy"))).unwrap();
+    std::fs::write(dir.join("syntax/spec.aims"), "person p { email: ").unwrap();
+    std::fs::write(dir.join("clean/spec.aims"), format!("{}{people}", system("priya"))).unwrap();
+    mkfifo(&dir.join("pipe.aims"));
+    dir
+}
+
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo {}", path.display());
+}
+
+fn aims(cwd: &Path, args: &[&str]) -> Run {
+    aims_with_input(cwd, args, None)
+}
+
+/// Runs aims in `cwd` (with `input` on stdin, or none); kills it and fails past [`BOUND`].
+fn aims_with_input(cwd: &Path, args: &[&str], input: Option<&[u8]>) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aims"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("AIMS_NO_CACHE", "1")
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the aims binary runs");
+    if let Some(input) = input {
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(input);
+    }
+    let pipe = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = r.read_to_end(&mut s);
+            String::from_utf8_lossy(&s).into_owned()
+        })
+    };
+    let out = pipe(Box::new(child.stdout.take().unwrap()));
+    let err = pipe(Box::new(child.stderr.take().unwrap()));
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > BOUND {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`aims {}` did not end within {BOUND:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run { code: status.code().unwrap_or(-1), stdout: out.join().unwrap(), stderr: err.join().unwrap() }
+}
+
+const AS_OF: &str = "--as-of=2026-11-22";
+
+#[test]
+fn check() {
+    let dir = folder("check");
+    let run = aims(&dir, &["check", AS_OF, "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_located(&run.stdout);
+    let run = aims(&dir, &["check", AS_OF, "--format", "json", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_eq!(run.json()["diagnostics"][0]["line"], 3, "{}", run.all());
+    aims(&dir, &["check", "pipe.aims"]).assert_fifo_refused();
+    let run = aims(&dir, &["check", "--format", "json", "pipe.aims"]);
+    run.assert_fifo_refused();
+    assert!(run.json()["error"].as_str().unwrap().contains("named pipe"), "{}", run.all());
+}
+
+#[test]
+fn rules() {
+    let dir = folder("rules");
+    // A rule in a file with errors may be missing: the list is not given as if it were complete.
+    let run = aims(&dir, &["rules", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_located(&run.stdout);
+    assert!(run.stdout.contains("no rule list: the spec or the stdlib has errors"), "{}", run.all());
+    let run = aims(&dir, &["rules", "--format", "json", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_json_located("no rule list");
+    aims(&dir, &["rules", "pipe.aims"]).assert_fifo_refused();
+    let run = aims(&dir, &["rules", "--format", "json", "pipe.aims"]);
+    run.assert_fifo_refused();
+    assert!(run.json()["error"].as_str().unwrap().contains("named pipe"), "{}", run.all());
+    // A `--stdlib` with errors: before, "0 rules" and exit code 0.
+    let run = aims(&dir, &["rules", "--stdlib", "syntax"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stdout.contains("┌─ <stdlib>/spec.aims:1:12"), "{}", run.all());
+    // `todo` placeholders are decisions to make, not errors in reading: the list is complete.
+    std::fs::write(dir.join("clean/todo.aims"), "person sam { email: todo }\n").unwrap();
+    let run = aims(&dir, &["rules", "clean"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains(" rules; `aims explain RULE`"), "{}", run.all());
+}
+
+#[test]
+fn kinds() {
+    let dir = folder("kinds");
+    // Before: a short list from what could be read, and exit code 0.
+    let run = aims(&dir, &["kinds", "--stdlib", "syntax"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stdout.contains("error[E0108]: `email:` has no value"), "{}", run.all());
+    assert!(run.stdout.contains("┌─ <stdlib>/spec.aims:1:12"), "{}", run.all());
+    assert!(run.stdout.contains("no list of kinds: the stdlib has errors"), "{}", run.all());
+    let run = aims(&dir, &["kinds", "--stdlib", "pipe.aims"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("cannot use `pipe.aims` as the stdlib: it is not a directory"), "{}", run.all());
+}
+
+#[test]
+fn explain() {
+    let dir = folder("explain");
+    // Before: "there is no rule `risk-treated`", as if the stdlib had none.
+    let run = aims(&dir, &["explain", "risk-treated", "--stdlib", "syntax"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stdout.contains("┌─ <stdlib>/spec.aims:1:12"), "{}", run.all());
+    assert!(
+        run.stdout.contains("the stdlib has errors and the rule may be in what could not be read"),
+        "{}",
+        run.all()
+    );
+    let run = aims(&dir, &["explain", "risk-treated", "--stdlib", "pipe.aims"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("it is not a directory"), "{}", run.all());
+}
+
+#[test]
+fn gap() {
+    let dir = folder("gap");
+    let run = aims(&dir, &["gap", AS_OF, "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_located(&run.stdout);
+    let run = aims(&dir, &["gap", AS_OF, "--format", "json", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_json_located("no gap analysis");
+    aims(&dir, &["gap", "pipe.aims"]).assert_fifo_refused();
+    let run = aims(&dir, &["gap", "--format", "json", "pipe.aims"]);
+    run.assert_fifo_refused();
+    assert!(run.json()["error"].as_str().unwrap().contains("named pipe"), "{}", run.all());
+}
+
+#[test]
+fn score() {
+    let dir = folder("score");
+    let run = aims(&dir, &["score", AS_OF, "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_located(&run.stdout);
+    let run = aims(&dir, &["score", AS_OF, "--format", "json", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_json_located("no scores");
+    // CSV has no place for an error: no rows, and the errors on stderr.
+    let run = aims(&dir, &["score", AS_OF, "--format", "csv", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_eq!(run.stdout, "", "{}", run.all());
+    run.assert_located(&run.stderr);
+    aims(&dir, &["score", "--format", "csv", "pipe.aims"]).assert_fifo_refused();
+    let run = aims(&dir, &["score", "--format", "json", "pipe.aims"]);
+    run.assert_fifo_refused();
+    assert!(run.json()["error"].as_str().unwrap().contains("named pipe"), "{}", run.all());
+}
+
+#[test]
+fn report() {
+    let dir = folder("report");
+    let run = aims(&dir, &["report", "soa", AS_OF, "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_located(&run.stdout);
+    // Before: the human text on stdout, whatever `--format` said.
+    let run = aims(&dir, &["report", "register", AS_OF, "--format", "json", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_json_located("no report: the spec has errors");
+    aims(&dir, &["report", "soa", "pipe.aims"]).assert_fifo_refused();
+    let run = aims(&dir, &["report", "soa", "--format", "json", "pipe.aims"]);
+    run.assert_fifo_refused();
+    assert!(run.json()["error"].as_str().unwrap().contains("named pipe"), "{}", run.all());
+}
+
+#[test]
+fn export() {
+    let dir = folder("export");
+    let run = aims(&dir, &["export", "oscal", AS_OF, "--out", "out", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_located(&run.stdout);
+    assert!(run.stdout.contains("nothing exported: the spec has errors"), "{}", run.all());
+    assert!(!dir.join("out").exists(), "a folder was made for nothing");
+    aims(&dir, &["export", "oscal", "--out", "out", "pipe.aims"]).assert_fifo_refused();
+}
+
+#[test]
+fn query() {
+    let dir = folder("query");
+    let run = aims(&dir, &["query", "s in system", AS_OF, "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_located(&run.stdout);
+    // Before: human text on stdout with `--format json`, for the spec's errors and the question's.
+    let run = aims(&dir, &["query", "s in system", AS_OF, "--format", "json", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_json_located("the spec has errors");
+    let run = aims(&dir, &["query", "s in sytem", AS_OF, "--format", "json", "clean"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    let d = &run.json()["diagnostics"][0];
+    assert_eq!(
+        (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("query"), Some(1), Some(6)),
+        "{}",
+        run.all()
+    );
+    assert!(d["help"].as_str().unwrap_or_default().contains("`system`"), "{}", run.all());
+    aims(&dir, &["query", "s in system", "--format", "csv", "pipe.aims"]).assert_fifo_refused();
+    let run = aims(&dir, &["query", "s in system", "--format", "json", "pipe.aims"]);
+    run.assert_fifo_refused();
+    assert!(run.json()["error"].as_str().unwrap().contains("named pipe"), "{}", run.all());
+}
+
+#[test]
+fn pin() {
+    let dir = folder("pin");
+    let before = std::fs::read_to_string(dir.join("broken/spec.aims")).unwrap();
+    let run = aims(&dir, &["pin", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    run.assert_located(&run.stdout);
+    assert!(run.stderr.contains("nothing was pinned"), "{}", run.all());
+    assert_eq!(std::fs::read_to_string(dir.join("broken/spec.aims")).unwrap(), before);
+    aims(&dir, &["pin", "pipe.aims"]).assert_fifo_refused();
+}
+
+#[test]
+fn test() {
+    let dir = folder("test");
+    // Rules under test that have errors: every case is an error, located in the rules' file.
+    let run = aims(&dir, &["test", AS_OF, "clean", "--rules", "broken"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stdout.contains("ERROR clean/spec.aims: the case cannot be checked"), "{}", run.all());
+    run.assert_located(&run.stdout);
+    // Before: "no such file or directory" for a FIFO among the cases.
+    aims(&dir, &["test", "pipe.aims", "--rules", "clean"]).assert_fifo_refused();
+    aims(&dir, &["test", "clean", "--rules", "pipe.aims"]).assert_fifo_refused();
+    // Before: a link to `.` among the cases made the same case run 41 times.
+    std::os::unix::fs::symlink(".", dir.join("clean/again")).unwrap();
+    let run = aims(&dir, &["test", "clean", "--rules", "syntax"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("`clean/again` is a link back to `clean`"), "{}", run.all());
+}
+
+#[test]
+fn diff() {
+    let dir = folder("diff");
+    // A side with errors is still compared (docs/diff.md); the note says where the first error is.
+    let run = aims(&dir, &["diff", AS_OF, "clean", "broken"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout.contains(&format!("note: `broken` has 1 error (the first at {PLACE}: `owner` refers to `nobdy`")),
+        "{}",
+        run.all()
+    );
+    let run = aims(&dir, &["diff", AS_OF, "--format", "json", "clean", "broken"]);
+    assert_eq!(run.json()["incomplete"], serde_json::json!(["broken"]), "{}", run.all());
+    let run = aims(&dir, &["diff", "clean", "pipe.aims"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("`pipe.aims` is neither a folder nor a git revision"), "{}", run.all());
+}
+
+#[test]
+fn fmt() {
+    let dir = folder("fmt");
+    // The formatter reads syntax only: a file that does not parse is named and left alone.
+    for args in [&["fmt", "syntax"][..], &["fmt", "--check", "syntax"]] {
+        let run = aims(&dir, args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.all());
+        assert!(run.stderr.contains("┌─ syntax/spec.aims:1:12"), "{args:?}: {}", run.all());
+        assert!(run.stderr.contains("1 file left alone because of errors"), "{args:?}: {}", run.all());
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("syntax/spec.aims")).unwrap(), "person p { email: ");
+    aims(&dir, &["fmt", "pipe.aims"]).assert_fifo_refused();
+    aims(&dir, &["fmt", "--check", "pipe.aims"]).assert_fifo_refused();
+}
+
+#[test]
+fn init() {
+    let dir = folder("init");
+    let run = aims(&dir, &["init", "broken"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("`broken` already holds a spec (`broken/spec.aims`)"), "{}", run.all());
+    // Before: "it is a file, not a folder" for a FIFO.
+    let run = aims(&dir, &["init", "pipe.aims"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("cannot create a spec in `pipe.aims`: it is a named pipe (FIFO)"), "{}", run.all());
+    // Links are not followed in the search for an existing spec: a link to `/` ends at once.
+    std::fs::create_dir_all(dir.join("new")).unwrap();
+    std::os::unix::fs::symlink("/", dir.join("new/root")).unwrap();
+    let run = aims(&dir, &["init", "new"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(dir.join("new/controls.aims").is_file(), "{}", run.all());
+}
+
+#[test]
+fn lsp() {
+    let dir = folder("lsp");
+    // Before: "disconnected channel", for an editor that went away and for garbage alike.
+    let run = aims(&dir, &["lsp"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("the language server stopped: the editor closed the connection before it sent `initialize`"),
+        "{}",
+        run.all()
+    );
+    let run = aims_with_input(&dir, &["lsp"], Some(b"{\"not\": \"framed\"}\n"));
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("the language server stopped: what the editor sent could not be read"),
+        "{}",
+        run.all()
+    );
+    assert_eq!(run.stdout, "", "{}", run.all());
+}
+
+/// The framed LSP messages of a session that opens `root`, asks for a symbol and ends.
+fn session(root: &Path) -> Vec<u8> {
+    let uri = format!("file://{}", root.display());
+    let messages = [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"rootUri": uri, "capabilities": {}, "initializationOptions": {"asOf": "2026-11-22"}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": "triage"}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+    ];
+    let mut out = Vec::new();
+    for m in messages {
+        let body = m.to_string();
+        out.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes());
+    }
+    out
+}
+
+#[test]
+fn lsp_workspace_with_a_fifo_a_huge_file_and_a_link_out() {
+    // Before: the server read the workspace with a plain read, and blocked on the FIFO for ever.
+    let dir = folder("lsp-workspace");
+    std::fs::File::create(dir.join("clean/huge.aims")).unwrap().set_len((512 << 20) + 1).unwrap();
+    std::fs::write(dir.join("secret.aims"), "S3CRET-LSP = ((\n").unwrap();
+    std::os::unix::fs::symlink("../secret.aims", dir.join("clean/out.aims")).unwrap();
+    std::fs::rename(dir.join("pipe.aims"), dir.join("clean/pipe.aims")).unwrap();
+    let root = dir.join("clean");
+    let run = aims_with_input(&dir, &["lsp"], Some(&session(&root)));
+    assert_eq!(run.code, 0, "{}", run.all());
+    // The clean spec is still there; what is not a regular file inside the folder is left out.
+    assert!(run.stdout.contains("\"name\":\"triage\""), "{}", run.all());
+    assert!(!run.stdout.contains("S3CRET-LSP"), "{}", run.all());
+    assert!(!run.stdout.contains("huge.aims") && !run.stdout.contains("pipe.aims"), "{}", run.all());
+}
