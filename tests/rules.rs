@@ -55,10 +55,11 @@ fn rule_fixtures() {
         let rule = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
         let rel = format!("{rule}/{name}");
-        let human = aims(&root, &["check", AS_OF, "--color=never", "--only", rule, &rel]);
+        let as_of = fixture_as_of(path);
+        let human = aims(&root, &["check", &as_of, "--color=never", "--only", rule, &rel]);
         insta::assert_snapshot!(human.transcript());
 
-        let json = aims(&root, &["check", AS_OF, "--format=json", "--only", rule, &rel]);
+        let json = aims(&root, &["check", &as_of, "--format=json", "--only", rule, &rel]);
         let v: serde_json::Value =
             serde_json::from_str(&json.stdout).unwrap_or_else(|_| panic!("{rel}: {}", json.transcript()));
         let codes: Vec<&str> =
@@ -75,6 +76,16 @@ fn rule_fixtures() {
             assert_eq!(findings, 0, "{rel}: expected no `{rule}` finding");
         }
     });
+}
+
+/// The `--as-of` of a fixture: its own `// as-of: YYYY-MM-DD` line, so that a dated rule can be
+/// run before and after the date it applies from, else the date all fixtures share.
+fn fixture_as_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    match text.lines().find_map(|l| l.trim().strip_prefix("// as-of:")) {
+        Some(date) => format!("--as-of={}", date.trim()),
+        None => AS_OF.to_string(),
+    }
 }
 
 /// `aims check --only RULE` runs that rule alone: the others are not evaluated at all (their
