@@ -48,6 +48,17 @@ fn every_rule_has_a_passing_and_a_failing_fixture() {
     assert!(missing.is_empty(), "rules without a pass and a fail fixture: {missing:?}");
 }
 
+/// The date a fixture is checked on: `--as-of` from a `// as-of: YYYY-MM-DD` line among the
+/// fixture's leading comments (for rules that apply from a date, tested on both sides of it),
+/// else the date every other fixture uses.
+fn fixture_as_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .take_while(|l| l.trim_start().starts_with("//"))
+        .find_map(|l| l.trim_start().strip_prefix("// as-of:").map(|d| format!("--as-of={}", d.trim())))
+        .unwrap_or_else(|| AS_OF.to_string())
+}
+
 #[test]
 fn rule_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
@@ -55,10 +66,11 @@ fn rule_fixtures() {
         let rule = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
         let rel = format!("{rule}/{name}");
-        let human = aims(&root, &["check", AS_OF, "--color=never", "--only", rule, &rel]);
+        let as_of = fixture_as_of(path);
+        let human = aims(&root, &["check", &as_of, "--color=never", "--only", rule, &rel]);
         insta::assert_snapshot!(human.transcript());
 
-        let json = aims(&root, &["check", AS_OF, "--format=json", "--only", rule, &rel]);
+        let json = aims(&root, &["check", &as_of, "--format=json", "--only", rule, &rel]);
         let v: serde_json::Value =
             serde_json::from_str(&json.stdout).unwrap_or_else(|_| panic!("{rel}: {}", json.transcript()));
         let codes: Vec<&str> =
