@@ -16,7 +16,11 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("stdlib");
+    // The directory of this build, read when the script runs: `env!` would bake in the one it
+    // was compiled in, and a `target/` copied from another checkout would then embed that
+    // checkout's stdlib.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("stdlib");
     println!("cargo:rerun-if-changed=stdlib");
     let mut files = Vec::new();
     collect(&root, &mut files);

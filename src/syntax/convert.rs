@@ -347,6 +347,7 @@ impl<'d> Cx<'d> {
         let mut require = None;
         let mut message = None;
         let mut help = None;
+        let (mut group, mut at, mut label) = (None, Vec::new(), None);
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::for_clause => {
@@ -358,10 +359,24 @@ impl<'d> Cx<'d> {
                 Rule::require_clause => require = kids(p).next().and_then(|e| self.expr(e)),
                 Rule::message_clause => message = kids(p).next().map(|s| self.string(s)),
                 Rule::help_clause => help = kids(p).next().map(|s| self.string(s)),
+                Rule::group_clause => group = Some(self.span(&p)),
+                Rule::at_clause => at = kids(p).filter_map(|e| self.expr(e)).collect(),
+                Rule::label_clause => label = kids(p).next().map(|s| self.string(s)),
                 _ => {}
             }
         }
-        Some(RuleBody { binder, collection, filter, require: require?, message: message?, help, span })
+        Some(RuleBody {
+            binder,
+            collection,
+            filter,
+            require: require?,
+            group,
+            at,
+            label,
+            message: message?,
+            help,
+            span,
+        })
     }
 
     fn path(&mut self, pair: Pair<Rule>) -> Path {
@@ -427,7 +442,7 @@ impl<'d> Cx<'d> {
                 }
                 return Some((e, depth));
             }
-            Rule::quantifier | Rule::count_expr => {
+            Rule::quantifier | Rule::count_expr | Rule::those_expr => {
                 let mut inner = kids(pair);
                 let quantifier = if rule == Rule::quantifier {
                     Some(match inner.next()?.as_str() {
@@ -452,6 +467,7 @@ impl<'d> Cx<'d> {
                 }
                 let kind = match quantifier {
                     Some(quantifier) => ExprKind::Quantified { quantifier, binder, source, filter },
+                    None if rule == Rule::those_expr => ExprKind::Those { binder, source, filter },
                     None => ExprKind::Count { binder, source, filter },
                 };
                 (kind, depth)
@@ -527,6 +543,10 @@ fn kids(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
                 | Rule::kw_help
                 | Rule::kw_count
                 | Rule::kw_waive
+                | Rule::kw_those
+                | Rule::kw_group
+                | Rule::kw_at
+                | Rule::kw_label
         )
     })
 }
