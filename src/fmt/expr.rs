@@ -167,6 +167,11 @@ impl Printer<'_> {
             ExprKind::Those { binder, source, filter } => {
                 self.binding(e.span, "those", binder, source, filter.as_deref())
             }
+            ExprKind::Nearest { of, source } => {
+                let comments = self.inline_comments(e.span.start);
+                let of = self.expr(of);
+                comments.append(text("nearest ")).append(of).append(text(" in ")).append(self.path(source))
+            }
         }
     }
 

@@ -209,6 +209,33 @@ impl<'m> Checker<'m> {
                 let (slot, source, filter, _) = self.ranged(binder, source, filter.as_deref())?;
                 Some((Ex::Count { slot, source, filter }, Ty::Int))
             }
+            ExprKind::Nearest { of, source } => {
+                let (of_ex, of_ty) = self.expr(of)?;
+                if of_ty != Ty::Text {
+                    let what = self.describe(&of_ty);
+                    self.err(
+                        codes::RULE_TYPE,
+                        of.span,
+                        format!("`nearest` looks for a text, not {what}"),
+                        "not a text",
+                    )
+                    .help = Some("write `nearest d.id in annex_control`".into());
+                    return None;
+                }
+                let (src, elem) = self.source(source, None)?;
+                if !matches!(elem, Ty::Node(_)) {
+                    let what = self.describe(&elem);
+                    self.err(
+                        codes::RULE_TYPE,
+                        source.span,
+                        format!("`nearest` looks among items, not {what}"),
+                        "not items",
+                    )
+                    .help = Some("write a kind (`annex_control`) or a list of items".into());
+                    return None;
+                }
+                Some((Ex::Nearest(Box::new(of_ex), src), Ty::List(Box::new(elem))))
+            }
             ExprKind::Those { binder, source, filter } => {
                 let (slot, source, filter, elem) = self.ranged(binder, source, filter.as_deref())?;
                 Some((Ex::Those { slot, source, filter }, Ty::List(Box::new(elem))))
@@ -726,6 +753,13 @@ fn reads(e: &Ex, pick: &dyn Fn(usize) -> bool) -> bool {
         Ex::Var(s) => pick(*s),
         Ex::Lit(_) | Ex::Today => false,
         Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => reads(b, pick),
+        Ex::Nearest(of, source) => {
+            reads(of, pick)
+                || match source {
+                    Source::Kind(_) | Source::Once => false,
+                    Source::Referrers { target: e, .. } | Source::Expr(e) => reads(e, pick),
+                }
+        }
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
             reads(a, pick) || reads(b, pick)
         }
@@ -775,6 +809,12 @@ fn hoist(e: &mut Ex, next: &mut usize) {
         }
         Ex::Var(_) | Ex::Lit(_) | Ex::Today | Ex::Hoisted(..) => {}
         Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) => hoist(b, next),
+        Ex::Nearest(of, source) => {
+            hoist(of, next);
+            if let Source::Referrers { target: x, .. } | Source::Expr(x) = source {
+                hoist(x, next);
+            }
+        }
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
             hoist(a, next);
             hoist(b, next);

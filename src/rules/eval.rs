@@ -144,6 +144,32 @@ impl<'a> Env<'a> {
                 }
                 Val::Int(n)
             }
+            Ex::Nearest(of, source) => {
+                let of = self.eval(of);
+                let items = self.source(source);
+                let nodes: Vec<NodeId> = (0..items.len())
+                    .filter_map(|i| match items.get(i) {
+                        Val::Node(n) => Some(n),
+                        _ => None,
+                    })
+                    .collect();
+                let named: Vec<(&str, Option<&str>)> = nodes
+                    .iter()
+                    .map(|n| {
+                        let node = self.model.node(*n);
+                        (node.id.as_deref().unwrap_or(""), node.title.as_deref())
+                    })
+                    .collect();
+                match of {
+                    Val::Text(t) => Val::List(
+                        crate::diagnostics::suggest::nearest(&t, &named)
+                            .into_iter()
+                            .map(|i| Val::Node(nodes[i]))
+                            .collect(),
+                    ),
+                    _ => Val::List(Vec::new()),
+                }
+            }
             Ex::Those { slot, source, filter } => {
                 let items = self.source(source);
                 let mut out = Vec::new();

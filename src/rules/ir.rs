@@ -70,6 +70,9 @@ pub enum Ex {
         source: Source,
         filter: Option<Box<Ex>>,
     },
+    /// `nearest TEXT in SOURCE`: the members whose ID or title is nearest the text ("did you
+    /// mean"), as a list; empty when none is near.
+    Nearest(Box<Ex>, Source),
     /// `those x in SOURCE where FILTER`: the members that pass, as a list.
     Those {
         slot: usize,

@@ -342,7 +342,10 @@ fn finding<'a>(
         d = d.secondary(node.file, node.header, "and here");
     }
     if also.len() > place::MAX_ALSO {
-        d = d.note(format!("and {} more items", also.len() - place::MAX_ALSO));
+        d = d.note(match also.len() - place::MAX_ALSO {
+            1 => "and 1 more item".to_string(),
+            more => format!("and {more} more items"),
+        });
     }
     d.refs = rule.refs.clone();
     Some(d)

@@ -62,6 +62,10 @@ fn ex_kinds(e: &Ex, out: &mut Vec<usize>) {
             }
         }
         Ex::Lit(_) | Ex::Today | Ex::Var(_) => {}
+        Ex::Nearest(of, source) => {
+            ex_kinds(of, out);
+            source_kinds(source, out);
+        }
         Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => ex_kinds(b, out),
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
             ex_kinds(a, out);

@@ -313,6 +313,11 @@ pub enum ExprKind {
         source: Path,
         filter: Option<Box<Expr>>,
     },
+    /// `nearest TEXT in SOURCE`: the members whose ID (or title) is nearest the text.
+    Nearest {
+        of: Box<Expr>,
+        source: Path,
+    },
 }
 
 /// `waive RULE for ITEM { reason: ... approved_by: ... expires: ... }`

@@ -472,6 +472,15 @@ impl<'d> Cx<'d> {
                 };
                 (kind, depth)
             }
+            Rule::nearest_expr => {
+                let mut inner = kids(pair);
+                let (of, depth) = self.expr_depth(inner.next()?)?;
+                let source = self.path(inner.next()?);
+                if depth + 1 > MAX_EXPR_DEPTH {
+                    return Some(self.too_long(source.span, span));
+                }
+                (ExprKind::Nearest { of: Box::new(of), source }, depth + 1)
+            }
             Rule::path => (ExprKind::Path(self.path(pair)), 1),
             Rule::list_lit => {
                 let mut items = Vec::new();
@@ -544,6 +553,7 @@ fn kids(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
                 | Rule::kw_count
                 | Rule::kw_waive
                 | Rule::kw_those
+                | Rule::kw_nearest
                 | Rule::kw_group
                 | Rule::kw_at
                 | Rule::kw_label

@@ -205,6 +205,7 @@ fn expected_words(rules: &[Rule]) -> String {
             | Rule::quantifier
             | Rule::count_expr
             | Rule::those_expr
+            | Rule::nearest_expr
             | Rule::list_lit
             | Rule::dotted_lit => push("a condition"),
             Rule::cmp_op => push("a comparison such as `==`"),
