@@ -167,6 +167,7 @@ impl Printer<'_> {
             ExprKind::Those { binder, source, filter } => {
                 self.binding(e.span, "those", binder, source, filter.as_deref())
             }
+            ExprKind::Field(base, name) => self.expr(base).append(text(format!(".{}", name.text))),
             ExprKind::Nearest { of, source } => {
                 let comments = self.inline_comments(e.span.start);
                 let of = self.expr(of);

@@ -132,7 +132,7 @@ fn too_deep(items: &[Item]) -> Option<crate::source::Span> {
                 stack.extend(filter.iter().map(|f| (&**f, deeper, root)))
             }
             ExprKind::List(items) => stack.extend(items.iter().map(|x| (x, deeper, root))),
-            ExprKind::Nearest { of, .. } => stack.push((of, deeper, root)),
+            ExprKind::Nearest { of, .. } | ExprKind::Field(of, _) => stack.push((of, deeper, root)),
             ExprKind::Literal(_) | ExprKind::Path(_) => {}
         }
     }

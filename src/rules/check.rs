@@ -209,6 +209,10 @@ impl<'m> Checker<'m> {
                 let (slot, source, filter, _) = self.ranged(binder, source, filter.as_deref())?;
                 Some((Ex::Count { slot, source, filter }, Ty::Int))
             }
+            ExprKind::Field(base, seg) => {
+                let (ex, ty) = self.expr(base)?;
+                self.field(ex, ty, seg)
+            }
             ExprKind::Nearest { of, source } => {
                 let (of_ex, of_ty) = self.expr(of)?;
                 if of_ty != Ty::Text {
@@ -387,56 +391,62 @@ impl<'m> Checker<'m> {
             return None;
         };
         for seg in &p.fields {
-            let (kinds, many) = match &ty {
-                Ty::Node(k) => (k.clone(), false),
-                Ty::List(inner) => match &**inner {
-                    Ty::Node(k) => (k.clone(), true),
-                    _ => (Vec::new(), true),
-                },
-                _ => (Vec::new(), false),
-            };
-            if kinds.is_empty() {
-                let what = self.describe(&ty);
-                self.err(
-                    codes::RULE_TYPE,
-                    seg.span,
-                    format!("`{}` cannot be read from {what}", seg.text),
-                    "no fields here",
-                );
-                return None;
-            }
-            let field_ty = match seg.text.as_str() {
-                "id" | "title" => Ty::Text,
-                name => {
-                    let def = kinds.iter().find_map(|k| self.model.schema.kind(*k).fields.get(name));
-                    match def {
-                        Some(d) => self.field_ty(&d.ty, d.many),
-                        None => {
-                            let names: Vec<&str> = kinds
-                                .iter()
-                                .flat_map(|k| self.model.schema.kind(*k).fields.keys().map(|s| s.as_str()))
-                                .collect();
-                            let kind_names = self.model.schema.kind_names(&kinds);
-                            let help = did_you_mean(name, names.iter().copied());
-                            self.err(
-                                codes::RULE_UNKNOWN_FIELD,
-                                seg.span,
-                                format!("{kind_names} has no field `{name}`"),
-                                "unknown field",
-                            )
-                            .help = help;
-                            return None;
-                        }
+            (ex, ty) = self.field(ex, ty, seg)?;
+        }
+        Some((ex, ty))
+    }
+
+    /// `base.seg`: a field of an item, or of each item of a list (flattened).
+    fn field(&mut self, ex: Ex, ty: Ty, seg: &ast::Name) -> Option<Typed> {
+        let (kinds, many) = match &ty {
+            Ty::Node(k) => (k.clone(), false),
+            Ty::List(inner) => match &**inner {
+                Ty::Node(k) => (k.clone(), true),
+                _ => (Vec::new(), true),
+            },
+            _ => (Vec::new(), false),
+        };
+        if kinds.is_empty() {
+            let what = self.describe(&ty);
+            self.err(
+                codes::RULE_TYPE,
+                seg.span,
+                format!("`{}` cannot be read from {what}", seg.text),
+                "no fields here",
+            );
+            return None;
+        }
+        let field_ty = match seg.text.as_str() {
+            "id" | "title" => Ty::Text,
+            name => {
+                let def = kinds.iter().find_map(|k| self.model.schema.kind(*k).fields.get(name));
+                match def {
+                    Some(d) => self.field_ty(&d.ty, d.many),
+                    None => {
+                        let names: Vec<&str> = kinds
+                            .iter()
+                            .flat_map(|k| self.model.schema.kind(*k).fields.keys().map(|s| s.as_str()))
+                            .collect();
+                        let kind_names = self.model.schema.kind_names(&kinds);
+                        let help = did_you_mean(name, names.iter().copied());
+                        self.err(
+                            codes::RULE_UNKNOWN_FIELD,
+                            seg.span,
+                            format!("{kind_names} has no field `{name}`"),
+                            "unknown field",
+                        )
+                        .help = help;
+                        return None;
                     }
                 }
-            };
-            ex = Ex::Field(Box::new(ex), seg.text.clone());
-            ty = match (many, field_ty) {
-                (true, Ty::List(inner)) => Ty::List(inner),
-                (true, t) => Ty::List(Box::new(t)),
-                (false, t) => t,
-            };
-        }
+            }
+        };
+        let ex = Ex::Field(Box::new(ex), seg.text.clone());
+        let ty = match (many, field_ty) {
+            (true, Ty::List(inner)) => Ty::List(inner),
+            (true, t) => Ty::List(Box::new(t)),
+            (false, t) => t,
+        };
         Some((ex, ty))
     }
 

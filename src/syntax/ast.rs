@@ -313,6 +313,8 @@ pub enum ExprKind {
         source: Path,
         filter: Option<Box<Expr>>,
     },
+    /// `(EXPR).field`: a field of what an expression gives.
+    Field(Box<Expr>, Name),
     /// `nearest TEXT in SOURCE`: the members whose ID (or title) is nearest the text.
     Nearest {
         of: Box<Expr>,

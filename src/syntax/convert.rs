@@ -398,7 +398,21 @@ impl<'d> Cx<'d> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let (kind, depth) = match rule {
-            Rule::expr | Rule::postfix | Rule::paren => return self.expr_depth(kids(pair).next()?),
+            Rule::expr | Rule::paren => return self.expr_depth(kids(pair).next()?),
+            Rule::postfix => {
+                let mut inner = kids(pair);
+                let (mut e, mut depth) = self.expr_depth(inner.next()?)?;
+                for seg in inner {
+                    let name = self.name(&seg);
+                    depth += 1;
+                    if depth > MAX_EXPR_DEPTH {
+                        return Some(self.too_long(name.span, span));
+                    }
+                    let at = e.span.to(name.span);
+                    e = Expr { kind: ExprKind::Field(Box::new(e), name), span: at };
+                }
+                return Some((e, depth));
+            }
             Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::cmp_expr => {
                 let mut inner = kids(pair);
                 let (mut lhs, mut depth) = self.expr_depth(inner.next()?)?;
