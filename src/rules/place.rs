@@ -1,9 +1,9 @@
 //! Where a finding points, and what its label says. A finding about an item of the spec points
 //! at that item; one that is not (a rule about the spec as a whole, an entry of a standard's
 //! catalogue, a `group` of items) points where the rule's `at` says, and else at the item most
-//! concerned: the organisation, else the first item of the kind the rule is about, else the
-//! first item of the spec. Never at the first line of a file, which is often a comment in an
-//! unrelated file.
+//! concerned: the organisation, else the first item of the kind the rule is about (the kind it
+//! ranges over, or the first its `require` reads), else the first item of the spec. Never at
+//! the first line of a file, which is often a comment in an unrelated file.
 
 use super::eval::{Env, Val};
 use super::ir::{Body, Ex, Source};
@@ -41,11 +41,14 @@ pub(super) fn fallback(model: &Model, nodes_of_kind: &[Vec<NodeId>], body: &Body
     if let Some(org) = model.schema.kind_id(crate::contract::ORGANIZATION).and_then(first_in_spec) {
         return Some(org);
     }
-    // What the rule is about: the kind it ranges over, then those its `require` reads (its
-    // `where` only says which items are looked at).
+    // What the rule is about: the kind it ranges over, then the first kind its `require`
+    // reads (the later ones are side conditions, such as a control whose exclusion excuses a
+    // gap; the `where` only says which items are looked at).
     let mut kinds = Vec::new();
     source_kinds(&body.source, &mut kinds);
-    ex_kinds(&body.require, &mut kinds);
+    let mut read = Vec::new();
+    ex_kinds(&body.require, &mut read);
+    kinds.extend(read.first());
     if let Some(n) = kinds.into_iter().find_map(first_in_spec) {
         return Some(n);
     }
