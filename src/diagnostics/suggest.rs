@@ -101,6 +101,84 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
     best.map(|(_, c)| c)
 }
 
+/// The candidate whose title holds every word of `wrong` (`data_quality` finds "Quality of data
+/// for AI systems"), words compared loosely (`verif` finds "verification"); the shortest such
+/// title wins, then the first candidate. Candidates are `(id, title)`; on the same budget as
+/// [`closest`].
+pub fn closest_by_title<'a>(wrong: &str, candidates: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<&'a str> {
+    if wrong.chars().count() > MAX_NAME_CHARS {
+        return None;
+    }
+    let words: Vec<String> = words_of(wrong).filter(|w| w.chars().count() >= 3).collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for (id, title) in candidates {
+        let title_words: Vec<String> = words_of(title).collect();
+        // Comparing costs each word of the name against each word of the title.
+        let cost: usize = words.iter().map(|w| w.len()).sum::<usize>() * title.len().min(4 * MAX_NAME_CHARS);
+        if !spend(cost as u64 + 1) {
+            break;
+        }
+        let all = words.iter().all(|w| title_words.iter().any(|t| word_matches(w, t)));
+        if all && best.is_none_or(|(n, _)| title_words.len() < n) {
+            best = Some((title_words.len(), id));
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+fn words_of(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+/// One word of a name against one word of a title: the same word, a prefix of four letters or
+/// more (`verif`), or a near-miss spelling.
+fn word_matches(w: &str, t: &str) -> bool {
+    w == t
+        || (w.len() >= 4 && t.starts_with(w))
+        || (t.len() >= 4 && w.starts_with(t))
+        || strsim::jaro_winkler(w, t) >= 0.92
+}
+
+/// The candidates numbered like `wrong` but for its last part (`A.7.2` ... `A.7.6` for
+/// `A.7.9`), in the order given: where a mistyped number most likely belongs.
+pub fn siblings<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let Some((parent, _)) = wrong.rsplit_once('.') else { return Vec::new() };
+    if wrong.len() > MAX_NAME_CHARS {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in candidates {
+        if !spend(c.len().min(4 * MAX_NAME_CHARS) as u64 + 1) {
+            break;
+        }
+        if c.len() > parent.len()
+            && c.as_bytes()[parent.len()] == b'.'
+            && c[..parent.len()].eq_ignore_ascii_case(parent)
+            && !c[parent.len() + 1..].contains('.')
+        {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The candidates a mistyped ID most likely meant, as indexes into `candidates` (`(id, title)`):
+/// those numbered like it (`A.7.2` ... `A.7.6` for `A.7.9`), else the nearest spelling of an
+/// ID, else the one whose title holds its words (`data_quality`); empty when none is near.
+pub fn nearest(wrong: &str, candidates: &[(&str, Option<&str>)]) -> Vec<usize> {
+    let index_of = |id: &str| candidates.iter().position(|(c, _)| *c == id);
+    let near = siblings(wrong, candidates.iter().map(|(id, _)| *id));
+    if !near.is_empty() {
+        return near.into_iter().filter_map(index_of).collect();
+    }
+    let found = closest(wrong, candidates.iter().map(|(id, _)| *id))
+        .or_else(|| closest_by_title(wrong, candidates.iter().filter_map(|(id, title)| Some((*id, (*title)?)))));
+    found.and_then(index_of).into_iter().collect()
+}
+
 /// Whether names of these lengths (in characters) can reach the threshold. The score is the
 /// mean of Jaro-Winkler (at most 1) and `1 - distance / longer`, and the edit distance is at
 /// least the difference in length, so a pair needs `difference <= 2 * (1 - THRESHOLD) * longer`.
@@ -179,6 +257,23 @@ mod tests {
         assert_eq!(closest("A.6.2.9", ["A.6.2", "A.6.2.8", "A.6.1"]), Some("A.6.2.8"));
         assert_eq!(closest("banana", ["system", "risk"]), None);
         assert_eq!(closest("ownr", ["owner"]), Some("owner"));
+    }
+
+    #[test]
+    fn by_title_and_by_number() {
+        new_run();
+        let cat = [
+            ("A.7.3", "Acquisition of data"),
+            ("A.7.4", "Quality of data for AI systems"),
+            ("A.6.2.4", "AI system verification and validation"),
+        ];
+        assert_eq!(closest_by_title("data_quality", cat), Some("A.7.4"));
+        assert_eq!(closest_by_title("data-qualty", cat), Some("A.7.4"));
+        assert_eq!(closest_by_title("verif", cat), Some("A.6.2.4"));
+        assert_eq!(closest_by_title("banana", cat), None);
+        assert_eq!(closest_by_title("ai", cat), None);
+        assert_eq!(siblings("A.7.9", ["A.7.3", "A.7.4", "A.6.2.4", "A.7"]), vec!["A.7.3", "A.7.4"]);
+        assert!(siblings("owner", ["A.7.3"]).is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The rule body and its expressions: `for x in kind where ...`, `require ...`, `message`,
-//! `help`. A long condition breaks before its `and`s or `or`s, one per line; the parentheses
-//! the author wrote are kept (the tree drops them, see `trivia.rs`).
+//! The rule body and its expressions: `for x in kind where ...`, `require ...`, `group`, `at`,
+//! `label`, `message`, `help`. A long condition breaks before its `and`s or `or`s, one per
+//! line; the parentheses the author wrote are kept (the tree drops them, see `trivia.rs`).
 
 use super::print::{comment_lines, Doc, ListItem, Printer, INDENT};
 use crate::source::Span;
@@ -39,7 +39,31 @@ impl Printer<'_> {
         let kw = self.keyword("require", r.require.span.start);
         let cond = self.expr(&r.require);
         clauses = clauses.append(require).append(kw).append(cond);
-        let message = self.clause(r.require.span.end, r.message.span.start, true);
+        let mut prev_end = r.require.span.end;
+        if let Some(group) = r.group {
+            let line = self.clause(prev_end, group.start, true);
+            clauses = clauses.append(line).append(text("group"));
+            prev_end = group.end;
+        }
+        if let Some(first) = r.at.first() {
+            let line = self.clause(prev_end, first.span.start, true);
+            let kw = self.keyword("at", first.span.start);
+            clauses = clauses.append(line).append(kw);
+            for (i, e) in r.at.iter().enumerate() {
+                if i > 0 {
+                    clauses = clauses.append(text(", "));
+                }
+                clauses = clauses.append(self.expr(e));
+                prev_end = e.span.end;
+            }
+        }
+        if let Some(label) = &r.label {
+            let line = self.clause(prev_end, label.span.start, true);
+            let kw = self.keyword("label", label.span.start);
+            clauses = clauses.append(line).append(kw).append(self.quoted(label.span));
+            prev_end = label.span.end;
+        }
+        let message = self.clause(prev_end, r.message.span.start, true);
         let kw = self.keyword("message", r.message.span.start);
         clauses = clauses.append(message).append(kw);
         clauses = clauses.append(self.quoted(r.message.span));
@@ -139,6 +163,15 @@ impl Printer<'_> {
             }
             ExprKind::Count { binder, source, filter } => {
                 self.binding(e.span, "count", binder, source, filter.as_deref())
+            }
+            ExprKind::Those { binder, source, filter } => {
+                self.binding(e.span, "those", binder, source, filter.as_deref())
+            }
+            ExprKind::Field(base, name) => self.expr(base).append(text(format!(".{}", name.text))),
+            ExprKind::Nearest { of, source } => {
+                let comments = self.inline_comments(e.span.start);
+                let of = self.expr(of);
+                comments.append(text("nearest ")).append(of).append(text(" in ")).append(self.path(source))
             }
         }
     }

@@ -116,7 +116,7 @@ fn too_deep(items: &[Item]) -> Option<crate::source::Span> {
     for item in items {
         if let Item::Rule(r) = item {
             if let Some(body) = &r.body {
-                stack.extend(body.filter.iter().chain([&body.require]).map(|e| (e, 1, e.span.start)));
+                stack.extend(body.filter.iter().chain([&body.require]).chain(&body.at).map(|e| (e, 1, e.span.start)));
             }
         }
     }
@@ -128,10 +128,11 @@ fn too_deep(items: &[Item]) -> Option<crate::source::Span> {
         match &e.kind {
             ExprKind::Not(x) => stack.push((x, deeper, root)),
             ExprKind::Binary(_, l, r) => stack.extend([(&**l, deeper, root), (&**r, deeper, root)]),
-            ExprKind::Quantified { filter, .. } | ExprKind::Count { filter, .. } => {
+            ExprKind::Quantified { filter, .. } | ExprKind::Count { filter, .. } | ExprKind::Those { filter, .. } => {
                 stack.extend(filter.iter().map(|f| (&**f, deeper, root)))
             }
             ExprKind::List(items) => stack.extend(items.iter().map(|x| (x, deeper, root))),
+            ExprKind::Nearest { of, .. } | ExprKind::Field(of, _) => stack.push((of, deeper, root)),
             ExprKind::Literal(_) | ExprKind::Path(_) => {}
         }
     }

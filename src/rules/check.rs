@@ -45,20 +45,80 @@ impl<'m> Checker<'m> {
             None => None,
         };
         let require = self.condition(&b.require);
+        let group = match (b.group, self.scope.get(slot).cloned()) {
+            (None, _) => false,
+            // From here on the variable stands for the items that fail, all of them.
+            (Some(_), Some((name, ty))) => {
+                self.scope[slot] = (name, Ty::List(Box::new(ty)));
+                true
+            }
+            (Some(span), None) => {
+                self.err(
+                    codes::RULE_DECLARATION,
+                    span,
+                    "`group` needs a `for`: a rule about the spec as a whole makes one finding already".into(),
+                    "nothing to group",
+                )
+                .help = Some("write `for x in KIND` before `require`, or leave `group` out".into());
+                return None;
+            }
+        };
+        let at: Option<Vec<Source>> = b.at.iter().map(|e| self.at(e)).collect();
+        let label = b.label.as_ref().map(|l| self.message(l));
         let message = self.message(&b.message);
         let help = b.help.as_ref().map(|h| self.message(h));
         self.scope.truncate(slot);
-        let (mut filter, mut require, mut message, mut help) = (filter, require?, message?, help.flatten());
+        let (mut filter, mut require, mut at, mut label, mut message, mut help) =
+            (filter, require?, at?, label.flatten(), message?, help.flatten());
         let mut hoisted = 0;
         filter.iter_mut().chain([&mut require]).for_each(|e| hoist(e, &mut hoisted));
-        for pieces in [Some(&mut message), help.as_mut()].into_iter().flatten() {
+        for s in at.iter_mut() {
+            if let Source::Expr(e) = s {
+                hoist(e, &mut hoisted);
+            }
+        }
+        for pieces in [label.as_mut(), Some(&mut message), help.as_mut()].into_iter().flatten() {
             for p in pieces.iter_mut() {
                 if let Piece::Expr(e) = p {
                     hoist(e, &mut hoisted);
                 }
             }
         }
-        Some(Body { source, filter, require, message, help, slots: self.slots, hoisted })
+        Some(Body { source, filter, require, group, at, label, message, help, slots: self.slots, hoisted })
+    }
+
+    /// One place of `at`: a kind (its first item in the spec), or an expression that gives an
+    /// item or a list of items.
+    fn at(&mut self, e: &ast::Expr) -> Option<Source> {
+        if let ExprKind::Path(p) = &e.kind {
+            if p.fields.is_empty() && !self.scope.iter().any(|(n, _)| *n == p.head.text) {
+                if let Some(k) = self.model.schema.kind_id(&p.head.text) {
+                    return Some(Source::Kind(k));
+                }
+            }
+        }
+        let (ex, ty) = self.expr(e)?;
+        match ty {
+            Ty::Node(_) => Some(Source::Expr(Box::new(ex))),
+            Ty::List(inner) if matches!(*inner, Ty::Node(_)) => Some(Source::Expr(Box::new(ex))),
+            Ty::Word(w) => {
+                let help = did_you_mean(&w, self.model.schema.kinds.keys().map(|k| k.as_str()));
+                self.err(
+                    codes::RULE_UNKNOWN_NAME,
+                    e.span,
+                    format!("`{w}` is not a kind of item or a variable"),
+                    "unknown name",
+                )
+                .help = help.or_else(|| self.scope_help(&w));
+                None
+            }
+            other => {
+                let what = self.describe(&other);
+                self.err(codes::RULE_TYPE, e.span, format!("a finding cannot point at {what}"), "not an item").help =
+                    Some("`at` takes an item (`r.system`), a list of items, or a kind (`at control`)".into());
+                None
+            }
+        }
     }
 
     fn bind(&mut self, name: &str, ty: Ty) -> usize {
@@ -142,12 +202,47 @@ impl<'m> Checker<'m> {
             ExprKind::Not(inner) => Some((Ex::Not(Box::new(self.condition(inner)?)), Ty::Bool)),
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span),
             ExprKind::Quantified { quantifier, binder, source, filter } => {
-                let (slot, source, filter) = self.ranged(binder, source, filter.as_deref())?;
+                let (slot, source, filter, _) = self.ranged(binder, source, filter.as_deref())?;
                 Some((Ex::Quantified { quantifier: *quantifier, slot, source, filter }, Ty::Bool))
             }
             ExprKind::Count { binder, source, filter } => {
-                let (slot, source, filter) = self.ranged(binder, source, filter.as_deref())?;
+                let (slot, source, filter, _) = self.ranged(binder, source, filter.as_deref())?;
                 Some((Ex::Count { slot, source, filter }, Ty::Int))
+            }
+            ExprKind::Field(base, seg) => {
+                let (ex, ty) = self.expr(base)?;
+                self.field(ex, ty, seg)
+            }
+            ExprKind::Nearest { of, source } => {
+                let (of_ex, of_ty) = self.expr(of)?;
+                if of_ty != Ty::Text {
+                    let what = self.describe(&of_ty);
+                    self.err(
+                        codes::RULE_TYPE,
+                        of.span,
+                        format!("`nearest` looks for a text, not {what}"),
+                        "not a text",
+                    )
+                    .help = Some("write `nearest d.id in annex_control`".into());
+                    return None;
+                }
+                let (src, elem) = self.source(source, None)?;
+                if !matches!(elem, Ty::Node(_)) {
+                    let what = self.describe(&elem);
+                    self.err(
+                        codes::RULE_TYPE,
+                        source.span,
+                        format!("`nearest` looks among items, not {what}"),
+                        "not items",
+                    )
+                    .help = Some("write a kind (`annex_control`) or a list of items".into());
+                    return None;
+                }
+                Some((Ex::Nearest(Box::new(of_ex), src), Ty::List(Box::new(elem))))
+            }
+            ExprKind::Those { binder, source, filter } => {
+                let (slot, source, filter, elem) = self.ranged(binder, source, filter.as_deref())?;
+                Some((Ex::Those { slot, source, filter }, Ty::List(Box::new(elem))))
             }
         }
     }
@@ -159,9 +254,9 @@ impl<'m> Checker<'m> {
         binder: &ast::Name,
         source: &ast::Path,
         filter: Option<&ast::Expr>,
-    ) -> Option<(usize, Source, Option<Box<Ex>>)> {
+    ) -> Option<(usize, Source, Option<Box<Ex>>, Ty)> {
         let (src, ty) = self.source(source, Some(&binder.text))?;
-        let slot = self.bind(&binder.text, ty);
+        let slot = self.bind(&binder.text, ty.clone());
         let f = filter.map(|f| self.condition(f));
         self.scope.truncate(slot);
         let filter = match f {
@@ -169,7 +264,7 @@ impl<'m> Checker<'m> {
             None => None,
         };
         let (src, filter) = self.indexed(src, slot, filter);
-        Some((slot, src, filter))
+        Some((slot, src, filter, ty))
     }
 
     /// Replaces a scan over a whole kind by an index look-up when the filter pins a reference
@@ -296,56 +391,62 @@ impl<'m> Checker<'m> {
             return None;
         };
         for seg in &p.fields {
-            let (kinds, many) = match &ty {
-                Ty::Node(k) => (k.clone(), false),
-                Ty::List(inner) => match &**inner {
-                    Ty::Node(k) => (k.clone(), true),
-                    _ => (Vec::new(), true),
-                },
-                _ => (Vec::new(), false),
-            };
-            if kinds.is_empty() {
-                let what = self.describe(&ty);
-                self.err(
-                    codes::RULE_TYPE,
-                    seg.span,
-                    format!("`{}` cannot be read from {what}", seg.text),
-                    "no fields here",
-                );
-                return None;
-            }
-            let field_ty = match seg.text.as_str() {
-                "id" | "title" => Ty::Text,
-                name => {
-                    let def = kinds.iter().find_map(|k| self.model.schema.kind(*k).fields.get(name));
-                    match def {
-                        Some(d) => self.field_ty(&d.ty, d.many),
-                        None => {
-                            let names: Vec<&str> = kinds
-                                .iter()
-                                .flat_map(|k| self.model.schema.kind(*k).fields.keys().map(|s| s.as_str()))
-                                .collect();
-                            let kind_names = self.model.schema.kind_names(&kinds);
-                            let help = did_you_mean(name, names.iter().copied());
-                            self.err(
-                                codes::RULE_UNKNOWN_FIELD,
-                                seg.span,
-                                format!("{kind_names} has no field `{name}`"),
-                                "unknown field",
-                            )
-                            .help = help;
-                            return None;
-                        }
+            (ex, ty) = self.field(ex, ty, seg)?;
+        }
+        Some((ex, ty))
+    }
+
+    /// `base.seg`: a field of an item, or of each item of a list (flattened).
+    fn field(&mut self, ex: Ex, ty: Ty, seg: &ast::Name) -> Option<Typed> {
+        let (kinds, many) = match &ty {
+            Ty::Node(k) => (k.clone(), false),
+            Ty::List(inner) => match &**inner {
+                Ty::Node(k) => (k.clone(), true),
+                _ => (Vec::new(), true),
+            },
+            _ => (Vec::new(), false),
+        };
+        if kinds.is_empty() {
+            let what = self.describe(&ty);
+            self.err(
+                codes::RULE_TYPE,
+                seg.span,
+                format!("`{}` cannot be read from {what}", seg.text),
+                "no fields here",
+            );
+            return None;
+        }
+        let field_ty = match seg.text.as_str() {
+            "id" | "title" => Ty::Text,
+            name => {
+                let def = kinds.iter().find_map(|k| self.model.schema.kind(*k).fields.get(name));
+                match def {
+                    Some(d) => self.field_ty(&d.ty, d.many),
+                    None => {
+                        let names: Vec<&str> = kinds
+                            .iter()
+                            .flat_map(|k| self.model.schema.kind(*k).fields.keys().map(|s| s.as_str()))
+                            .collect();
+                        let kind_names = self.model.schema.kind_names(&kinds);
+                        let help = did_you_mean(name, names.iter().copied());
+                        self.err(
+                            codes::RULE_UNKNOWN_FIELD,
+                            seg.span,
+                            format!("{kind_names} has no field `{name}`"),
+                            "unknown field",
+                        )
+                        .help = help;
+                        return None;
                     }
                 }
-            };
-            ex = Ex::Field(Box::new(ex), seg.text.clone());
-            ty = match (many, field_ty) {
-                (true, Ty::List(inner)) => Ty::List(inner),
-                (true, t) => Ty::List(Box::new(t)),
-                (false, t) => t,
-            };
-        }
+            }
+        };
+        let ex = Ex::Field(Box::new(ex), seg.text.clone());
+        let ty = match (many, field_ty) {
+            (true, Ty::List(inner)) => Ty::List(inner),
+            (true, t) => Ty::List(Box::new(t)),
+            (false, t) => t,
+        };
         Some((ex, ty))
     }
 
@@ -662,11 +763,18 @@ fn reads(e: &Ex, pick: &dyn Fn(usize) -> bool) -> bool {
         Ex::Var(s) => pick(*s),
         Ex::Lit(_) | Ex::Today => false,
         Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => reads(b, pick),
+        Ex::Nearest(of, source) => {
+            reads(of, pick)
+                || match source {
+                    Source::Kind(_) | Source::Once => false,
+                    Source::Referrers { target: e, .. } | Source::Expr(e) => reads(e, pick),
+                }
+        }
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
             reads(a, pick) || reads(b, pick)
         }
         Ex::List(items) => items.iter().any(|i| reads(i, pick)),
-        Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } => {
+        Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } | Ex::Those { source, filter, .. } => {
             filter.as_ref().is_some_and(|f| reads(f, pick))
                 || match source {
                     Source::Kind(_) | Source::Once => false,
@@ -690,7 +798,7 @@ fn and(a: Ex, b: Ex) -> Ex {
 /// bound at slot `k` is independent of the item exactly when it reads no slot below `k`.
 fn hoist(e: &mut Ex, next: &mut usize) {
     let bound = match e {
-        Ex::Quantified { slot, .. } | Ex::Count { slot, .. } => Some(*slot),
+        Ex::Quantified { slot, .. } | Ex::Count { slot, .. } | Ex::Those { slot, .. } => Some(*slot),
         _ => None,
     };
     if bound.is_some_and(|k| !reads(e, &|s| s < k)) {
@@ -700,7 +808,7 @@ fn hoist(e: &mut Ex, next: &mut usize) {
         return;
     }
     match e {
-        Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } => {
+        Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } | Ex::Those { source, filter, .. } => {
             if let Some(f) = filter {
                 hoist(f, next);
             }
@@ -711,6 +819,12 @@ fn hoist(e: &mut Ex, next: &mut usize) {
         }
         Ex::Var(_) | Ex::Lit(_) | Ex::Today | Ex::Hoisted(..) => {}
         Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) => hoist(b, next),
+        Ex::Nearest(of, source) => {
+            hoist(of, next);
+            if let Source::Referrers { target: x, .. } | Source::Expr(x) = source {
+                hoist(x, next);
+            }
+        }
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
             hoist(a, next);
             hoist(b, next);

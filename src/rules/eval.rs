@@ -11,6 +11,9 @@ use crate::syntax::ast::{BinOp, DurationUnit, Quantifier};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+/// Most members of a list a message shows; the rest are counted ("and 28 more").
+pub const MAX_SHOWN: usize = 10;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val<'a> {
     /// A field that is not given.
@@ -140,6 +143,50 @@ impl<'a> Env<'a> {
                     n += passes as i64;
                 }
                 Val::Int(n)
+            }
+            Ex::Nearest(of, source) => {
+                let of = self.eval(of);
+                let items = self.source(source);
+                let nodes: Vec<NodeId> = (0..items.len())
+                    .filter_map(|i| match items.get(i) {
+                        Val::Node(n) => Some(n),
+                        _ => None,
+                    })
+                    .collect();
+                let named: Vec<(&str, Option<&str>)> = nodes
+                    .iter()
+                    .map(|n| {
+                        let node = self.model.node(*n);
+                        (node.id.as_deref().unwrap_or(""), node.title.as_deref())
+                    })
+                    .collect();
+                match of {
+                    Val::Text(t) => Val::List(
+                        crate::diagnostics::suggest::nearest(&t, &named)
+                            .into_iter()
+                            .map(|i| Val::Node(nodes[i]))
+                            .collect(),
+                    ),
+                    _ => Val::List(Vec::new()),
+                }
+            }
+            Ex::Those { slot, source, filter } => {
+                let items = self.source(source);
+                let mut out = Vec::new();
+                for i in 0..items.len() {
+                    let item = items.get(i);
+                    let passes = match filter {
+                        Some(f) => {
+                            self.slots[*slot] = item.clone();
+                            self.test(f)
+                        }
+                        None => truthy(&item),
+                    };
+                    if passes {
+                        out.push(item);
+                    }
+                }
+                Val::List(out)
             }
             Ex::Hoisted(index, inner) => {
                 if let Some((v, overflow)) = &self.hoisted[*index] {
@@ -316,7 +363,28 @@ impl<'a> Env<'a> {
                 self.model.schema.enum_def(*e).members.get_index(*i as usize).map_or(String::new(), |(m, _)| m.clone())
             }
             Val::Node(n) => self.model.display_name(*n),
-            Val::List(items) => items.iter().map(|i| self.display(i)).collect::<Vec<_>>().join(", "),
+            Val::List(items) => {
+                // A list of lists (`[those ..., those ...]`) reads as one list.
+                let mut flat = Vec::new();
+                flatten(items, &mut flat);
+                // A message names the culprits, but a long list is cut so that it stays a message.
+                let shown: Vec<String> = flat.iter().take(MAX_SHOWN).map(|i| self.display(i)).collect();
+                match flat.len().saturating_sub(MAX_SHOWN) {
+                    0 => shown.join(", "),
+                    more => format!("{} and {more} more", shown.join(", ")),
+                }
+            }
+        }
+    }
+}
+
+/// The members of a list, lists within it opened, missing values left out.
+fn flatten<'v, 'a>(items: &'v [Val<'a>], out: &mut Vec<&'v Val<'a>>) {
+    for i in items {
+        match i {
+            Val::List(inner) => flatten(inner, out),
+            Val::Absent => {}
+            one => out.push(one),
         }
     }
 }

@@ -70,6 +70,15 @@ pub enum Ex {
         source: Source,
         filter: Option<Box<Ex>>,
     },
+    /// `nearest TEXT in SOURCE`: the members whose ID or title is nearest the text ("did you
+    /// mean"), as a list; empty when none is near.
+    Nearest(Box<Ex>, Source),
+    /// `those x in SOURCE where FILTER`: the members that pass, as a list.
+    Those {
+        slot: usize,
+        source: Source,
+        filter: Option<Box<Ex>>,
+    },
     /// A quantifier or count that reads no variable bound outside it (`none d in control where
     /// d.id == "A.7.4" ...` inside `for s in system`): the same for every item, so computed once
     /// per rule run and kept in the slot `usize` of the run's cache.
@@ -117,6 +126,14 @@ pub struct Body {
     pub source: Source,
     pub filter: Option<Ex>,
     pub require: Ex,
+    /// `group`: the items that fail make one finding, and the rule's variable holds the list of
+    /// them in `at`, `label`, `message` and `help`.
+    pub group: bool,
+    /// `at`: where a finding points, tried in order (the first that gives an item of the spec);
+    /// the fallback is in [`super::place`].
+    pub at: Vec<Source>,
+    /// `label`: the text under the place; by default the rule's title, read as not met.
+    pub label: Option<Vec<Piece>>,
     pub message: Vec<Piece>,
     pub help: Option<Vec<Piece>>,
     /// Number of variable slots the body uses.

@@ -9,6 +9,7 @@
 mod check;
 pub mod eval;
 pub mod ir;
+mod place;
 
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, Severity};
 use crate::sema::{Model, NodeId, ValueKind};
@@ -222,6 +223,7 @@ pub fn evaluate_only(
         };
         let items = env.source(&body.source);
         let (mut seen, mut failed) = (0, 0);
+        let mut group = Vec::new();
         for i in 0..items.len() {
             let item = items.get(i);
             env.slots[0] = item.clone();
@@ -246,51 +248,107 @@ pub fn evaluate_only(
                 continue;
             }
             failed += 1;
-            let eval::Val::Node(node) = item else {
-                // A rule about the spec as a whole points at the start of the spec's first file.
-                if let Some(&file) = model.spec_files.first() {
-                    let message = env.render(&body.message);
-                    let help = body.help.as_ref().map(|h| env.render(h));
-                    let mut d = Diagnostic::with_code(rule.id.clone(), rule.severity, message)
-                        .primary(
-                            file,
-                            crate::source::Span::new(0, 0),
-                            format!("in this spec: {}", lowercase_first(&rule.title)),
-                        )
-                        .help_opt(help);
-                    d.refs = rule.refs.clone();
-                    out.findings.push(d);
+            if let eval::Val::Node(node) = item {
+                let top = model.top_level(node).unwrap_or(node);
+                if waivers.contains_key(&(rule.id.as_str(), top)) || waivers.contains_key(&(rule.id.as_str(), node)) {
+                    out.waived += 1;
+                    continue;
                 }
-                env.overflow = None;
-                continue;
-            };
-            let top = model.top_level(node).unwrap_or(node);
-            if waivers.contains_key(&(rule.id.as_str(), top)) || waivers.contains_key(&(rule.id.as_str(), node)) {
-                out.waived += 1;
+            }
+            if body.group {
+                group.push(item);
                 continue;
             }
-            let n = model.node(node);
-            let message = env.render(&body.message);
-            let help = body.help.as_ref().map(|h| env.render(h));
-            // The message is shown as it can be; a date in it that falls off the calendar reads
-            // "(none)" and is not a second problem.
-            env.overflow = None;
-            let label = lowercase_first(&rule.title);
-            let mut d = Diagnostic::with_code(rule.id.clone(), rule.severity, message).help_opt(help);
-            // A finding about a stdlib entry (a catalogue control without a decision, say) is a
-            // gap in the spec: it points at the spec, and shows the entry beside it.
-            d = match (n.origin, model.spec_files.first()) {
-                (Origin::Stdlib, Some(&spec)) => d
-                    .primary(spec, crate::source::Span::new(0, 0), format!("in this spec: {label}"))
-                    .secondary(n.file, n.header, "required by this entry of the standard"),
-                _ => d.primary(n.file, n.header, label),
+            let item = match item {
+                eval::Val::Node(n) => Some(n),
+                _ => None,
             };
-            d.refs = rule.refs.clone();
-            out.findings.push(d);
+            if let Some(d) = finding(&mut env, rule, body, item, &[], &waivers, &mut out.waived) {
+                out.findings.push(d);
+            }
+        }
+        if !group.is_empty() {
+            // One finding for every item that fails: the variable now holds them all.
+            let nodes: Vec<NodeId> = group
+                .iter()
+                .filter_map(|v| match v {
+                    eval::Val::Node(n) if model.node(*n).origin == Origin::Spec => Some(*n),
+                    _ => None,
+                })
+                .collect();
+            env.slots[0] = eval::Val::List(group);
+            if let Some(d) = finding(&mut env, rule, body, nodes.first().copied(), &nodes, &waivers, &mut out.waived) {
+                out.findings.push(d);
+            }
         }
         out.stats.insert(rule.id.clone(), (seen, failed));
     }
     out
+}
+
+/// The finding of `rule` about `item` (an item of the spec or an entry of a catalogue; `None`
+/// for the spec as a whole), with the rule's variables as they are in `env`. `also`: the other
+/// items of a `group` finding, shown beside its place. `None` when a waiver sets the finding
+/// aside (counted in `waived`).
+fn finding<'a>(
+    env: &mut eval::Env<'a>,
+    rule: &'a Rule,
+    body: &'a ir::Body,
+    item: Option<NodeId>,
+    also: &[NodeId],
+    waivers: &HashMap<(&str, NodeId), ()>,
+    waived: &mut usize,
+) -> Option<Diagnostic> {
+    let model = env.model;
+    let message = env.render(&body.message);
+    let help = body.help.as_ref().map(|h| env.render(h));
+    let label = match &body.label {
+        Some(l) => env.render(l),
+        None => place::default_label(&rule.title),
+    };
+    let pointed = place::at(env, &body.at);
+    // The message is shown as it can be; a date in it that falls off the calendar reads
+    // "(none)" and is not a second problem.
+    env.overflow = None;
+    let in_spec = item.filter(|n| model.node(*n).origin == Origin::Spec);
+    let place = pointed.or(in_spec).or_else(|| place::fallback(model, env.nodes_of_kind, body));
+    if let Some(p) = place.filter(|p| Some(*p) != in_spec) {
+        // A finding placed elsewhere than its item can be waived for the item it points at.
+        let top = model.top_level(p).unwrap_or(p);
+        if waivers.contains_key(&(rule.id.as_str(), top)) || waivers.contains_key(&(rule.id.as_str(), p)) {
+            *waived += 1;
+            return None;
+        }
+    }
+    let mut d = Diagnostic::with_code(rule.id.clone(), rule.severity, message).help_opt(help);
+    d = match place {
+        Some(p) => {
+            let n = model.node(p);
+            d.primary(n.file, n.header, label)
+        }
+        // A spec without a single item (only comments): its first file.
+        None => d.primary(*model.spec_files.first()?, crate::source::Span::new(0, 0), label),
+    };
+    if let Some(item) = item.filter(|n| Some(*n) != place) {
+        let n = model.node(item);
+        // A finding about a catalogue entry (a control without a decision, say) is a gap in
+        // the spec: it points at the spec, and shows the entry beside it.
+        let why = if n.origin == Origin::Stdlib { "required by this entry of the standard" } else { "about this item" };
+        d = d.secondary(n.file, n.header, why);
+    }
+    let also: Vec<NodeId> = also.iter().copied().filter(|n| Some(*n) != place && Some(*n) != item).collect();
+    for n in also.iter().take(place::MAX_ALSO) {
+        let node = model.node(*n);
+        d = d.secondary(node.file, node.header, "and here");
+    }
+    if also.len() > place::MAX_ALSO {
+        d = d.note(match also.len() - place::MAX_ALSO {
+            1 => "and 1 more item".to_string(),
+            more => format!("and {more} more items"),
+        });
+    }
+    d.refs = rule.refs.clone();
+    Some(d)
 }
 
 /// Nodes of each kind, nested blocks included, in model order.
@@ -342,10 +400,6 @@ pub fn select(
     // A date that falls off the calendar while answering is reported like a rule's.
     diags.extend(env.overflow.take());
     Some(out)
-}
-
-fn lowercase_first(s: &str) -> String {
-    crate::diagnostics::text::lowercase_first(s)
 }
 
 /// Waivers in force, by (rule, item). Unknown rules and items are reported here.

@@ -16,14 +16,16 @@ pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
     // kind (`controls: [A.7.4]` finds the catalogue's control A.7.4 when the spec has no
     // `control A.7.4` of its own).
     let mut nested: rustc_hash::FxHashMap<String, Vec<NodeId>> = rustc_hash::FxHashMap::default();
+    let mut in_order = Vec::new();
     let mut tops: Vec<&NodeId> = model.anchors.keys().collect();
     tops.sort();
     for top in tops {
         for (local, node) in &model.anchors[top] {
             nested.entry(local.clone()).or_default().push(*node);
+            in_order.push(*node);
         }
     }
-    let nested = Nested(nested);
+    let nested = Nested(nested, in_order);
     for i in 0..model.nodes.len() {
         let id = NodeId(i as u32);
         if !model.nodes[i].fields.values().any(has_pending) {
@@ -46,7 +48,9 @@ fn has_pending(v: &Value) -> bool {
     }
 }
 
-struct Nested(rustc_hash::FxHashMap<String, Vec<NodeId>>);
+/// Nested blocks by their ID inside their item, and all of them in a fixed order (for
+/// suggestions, which must not depend on a hash map's order).
+struct Nested(rustc_hash::FxHashMap<String, Vec<NodeId>>, Vec<NodeId>);
 
 #[allow(clippy::too_many_arguments)]
 fn resolve_value(
@@ -167,13 +171,7 @@ fn lookup(
                     return None;
                 }
                 let kinds = schema.kind_names(&p.allowed);
-                let help = suggest(budget, || {
-                    did_you_mean(
-                        name,
-                        p.allowed.iter().flat_map(|k| model.items_of(*k)).filter_map(|n| model.node(*n).id.as_deref()),
-                    )
-                })
-                .unwrap_or_else(|| {
+                let help = suggest(budget, || nearest(model, nested, &p.allowed, name)).unwrap_or_else(|| {
                     let kind = &schema.kind(p.allowed[0]).name;
                     format!("declare it, for example `{kind} {name} {{ ... }}`, or check the spelling")
                 });
@@ -210,6 +208,41 @@ fn lookup(
         return None;
     }
     Some(target)
+}
+
+/// "did you mean" for an unknown ID among the items (and nested blocks, such as a catalogue's
+/// controls) of the kinds the field allows ([`crate::diagnostics::suggest::nearest`]), each
+/// shown with its title.
+fn nearest(model: &Model, nested: &Nested, allowed: &[usize], name: &str) -> Option<String> {
+    let mut candidates: Vec<NodeId> = allowed.iter().flat_map(|k| model.items_of(*k)).copied().collect();
+    if allowed.iter().any(|k| model.schema.kind(*k).nested) {
+        candidates.extend(nested.1.iter().copied().filter(|n| allowed.contains(&model.node(*n).kind)));
+    }
+    let named: Vec<(&str, Option<&str>)> = candidates
+        .iter()
+        .filter_map(|n| {
+            let node = model.node(*n);
+            Some((node.id.as_deref()?, node.title.as_deref()))
+        })
+        .collect();
+    const SHOWN: usize = 6;
+    let found = crate::diagnostics::suggest::nearest(name, &named);
+    let mut listed: Vec<String> = found
+        .iter()
+        .take(SHOWN)
+        .map(|&i| match named[i] {
+            (id, Some(title)) => format!("`{id}` ({title})"),
+            (id, None) => format!("`{id}`"),
+        })
+        .collect();
+    if found.len() > SHOWN {
+        listed.push(format!("and {} more", found.len() - SHOWN));
+    }
+    match listed.as_slice() {
+        [] => None,
+        [one] => Some(format!("did you mean {one}?")),
+        _ => Some(format!("did you mean one of {}?", listed.join(", "))),
+    }
 }
 
 fn suggest(budget: &mut usize, f: impl FnOnce() -> Option<String>) -> Option<String> {

@@ -220,6 +220,12 @@ pub struct RuleBody {
     pub collection: Option<Path>,
     pub filter: Option<Expr>,
     pub require: Expr,
+    /// `group`: the items that fail make one finding together.
+    pub group: Option<Span>,
+    /// `at EXPR, ...`: where the finding points (the first of these that is an item of the spec).
+    pub at: Vec<Expr>,
+    /// `label "..."`: the text under the place the finding points at.
+    pub label: Option<Str>,
     pub message: Str,
     pub help: Option<Str>,
     pub span: Span,
@@ -290,8 +296,30 @@ pub enum ExprKind {
     List(Vec<Expr>),
     Not(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
-    Quantified { quantifier: Quantifier, binder: Name, source: Path, filter: Option<Box<Expr>> },
-    Count { binder: Name, source: Path, filter: Option<Box<Expr>> },
+    Quantified {
+        quantifier: Quantifier,
+        binder: Name,
+        source: Path,
+        filter: Option<Box<Expr>>,
+    },
+    Count {
+        binder: Name,
+        source: Path,
+        filter: Option<Box<Expr>>,
+    },
+    /// `those x in SOURCE where FILTER`: the members that pass, as a list.
+    Those {
+        binder: Name,
+        source: Path,
+        filter: Option<Box<Expr>>,
+    },
+    /// `(EXPR).field`: a field of what an expression gives.
+    Field(Box<Expr>, Name),
+    /// `nearest TEXT in SOURCE`: the members whose ID (or title) is nearest the text.
+    Nearest {
+        of: Box<Expr>,
+        source: Path,
+    },
 }
 
 /// `waive RULE for ITEM { reason: ... approved_by: ... expires: ... }`

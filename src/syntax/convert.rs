@@ -347,6 +347,7 @@ impl<'d> Cx<'d> {
         let mut require = None;
         let mut message = None;
         let mut help = None;
+        let (mut group, mut at, mut label) = (None, Vec::new(), None);
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::for_clause => {
@@ -358,10 +359,24 @@ impl<'d> Cx<'d> {
                 Rule::require_clause => require = kids(p).next().and_then(|e| self.expr(e)),
                 Rule::message_clause => message = kids(p).next().map(|s| self.string(s)),
                 Rule::help_clause => help = kids(p).next().map(|s| self.string(s)),
+                Rule::group_clause => group = Some(self.span(&p)),
+                Rule::at_clause => at = kids(p).filter_map(|e| self.expr(e)).collect(),
+                Rule::label_clause => label = kids(p).next().map(|s| self.string(s)),
                 _ => {}
             }
         }
-        Some(RuleBody { binder, collection, filter, require: require?, message: message?, help, span })
+        Some(RuleBody {
+            binder,
+            collection,
+            filter,
+            require: require?,
+            group,
+            at,
+            label,
+            message: message?,
+            help,
+            span,
+        })
     }
 
     fn path(&mut self, pair: Pair<Rule>) -> Path {
@@ -383,7 +398,21 @@ impl<'d> Cx<'d> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let (kind, depth) = match rule {
-            Rule::expr | Rule::postfix | Rule::paren => return self.expr_depth(kids(pair).next()?),
+            Rule::expr | Rule::paren => return self.expr_depth(kids(pair).next()?),
+            Rule::postfix => {
+                let mut inner = kids(pair);
+                let (mut e, mut depth) = self.expr_depth(inner.next()?)?;
+                for seg in inner {
+                    let name = self.name(&seg);
+                    depth += 1;
+                    if depth > MAX_EXPR_DEPTH {
+                        return Some(self.too_long(name.span, span));
+                    }
+                    let at = e.span.to(name.span);
+                    e = Expr { kind: ExprKind::Field(Box::new(e), name), span: at };
+                }
+                return Some((e, depth));
+            }
             Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::cmp_expr => {
                 let mut inner = kids(pair);
                 let (mut lhs, mut depth) = self.expr_depth(inner.next()?)?;
@@ -427,7 +456,7 @@ impl<'d> Cx<'d> {
                 }
                 return Some((e, depth));
             }
-            Rule::quantifier | Rule::count_expr => {
+            Rule::quantifier | Rule::count_expr | Rule::those_expr => {
                 let mut inner = kids(pair);
                 let quantifier = if rule == Rule::quantifier {
                     Some(match inner.next()?.as_str() {
@@ -452,9 +481,19 @@ impl<'d> Cx<'d> {
                 }
                 let kind = match quantifier {
                     Some(quantifier) => ExprKind::Quantified { quantifier, binder, source, filter },
+                    None if rule == Rule::those_expr => ExprKind::Those { binder, source, filter },
                     None => ExprKind::Count { binder, source, filter },
                 };
                 (kind, depth)
+            }
+            Rule::nearest_expr => {
+                let mut inner = kids(pair);
+                let (of, depth) = self.expr_depth(inner.next()?)?;
+                let source = self.path(inner.next()?);
+                if depth + 1 > MAX_EXPR_DEPTH {
+                    return Some(self.too_long(source.span, span));
+                }
+                (ExprKind::Nearest { of: Box::new(of), source }, depth + 1)
             }
             Rule::path => (ExprKind::Path(self.path(pair)), 1),
             Rule::list_lit => {
@@ -527,6 +566,11 @@ fn kids(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
                 | Rule::kw_help
                 | Rule::kw_count
                 | Rule::kw_waive
+                | Rule::kw_those
+                | Rule::kw_nearest
+                | Rule::kw_group
+                | Rule::kw_at
+                | Rule::kw_label
         )
     })
 }

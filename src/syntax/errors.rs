@@ -189,6 +189,9 @@ fn expected_words(rules: &[Rule]) -> String {
             Rule::require_clause => push("`require`"),
             Rule::message_clause => push("`message \"...\"`"),
             Rule::help_clause => push("`help \"...\"`"),
+            Rule::group_clause | Rule::kw_group => push("`group`"),
+            Rule::at_clause | Rule::kw_at => push("`at`"),
+            Rule::label_clause | Rule::kw_label => push("`label \"...\"`"),
             Rule::binder => push("a name"),
             Rule::collection | Rule::path | Rule::path_head | Rule::path_seg => push("a name"),
             Rule::expr
@@ -201,6 +204,8 @@ fn expected_words(rules: &[Rule]) -> String {
             | Rule::paren
             | Rule::quantifier
             | Rule::count_expr
+            | Rule::those_expr
+            | Rule::nearest_expr
             | Rule::list_lit
             | Rule::dotted_lit => push("a condition"),
             Rule::cmp_op => push("a comparison such as `==`"),
