@@ -73,11 +73,18 @@ const LEGEND: &str = "ok met (a rule applied to an item and found nothing wrong)
 Applicability, >> not yet applicable, <> no counterpart in the crosswalk\n";
 
 fn human(out: &mut String, std: &Standard, today: jiff::civil::Date) {
-    let outside = std.groups.iter().flat_map(|g| &g.requirements).filter(|r| !r.status.counts()).count();
-    let aside = if outside > 0 {
-        format!(" ({outside} outside the figure: not checkable, excluded or not yet applicable)")
-    } else {
+    let mut outside: Vec<(Status, usize)> = Vec::new();
+    for r in std.groups.iter().flat_map(|g| &g.requirements).filter(|r| !r.status.counts()) {
+        match outside.iter_mut().find(|(s, _)| *s == r.status) {
+            Some((_, n)) => *n += 1,
+            None => outside.push((r.status, 1)),
+        }
+    }
+    let aside = if outside.is_empty() {
         String::new()
+    } else {
+        let parts: Vec<String> = outside.iter().map(|(s, n)| format!("{n} {}", s.label())).collect();
+        format!("; outside the figure: {}", parts.join(", "))
     };
     match std.view {
         View::Certification => {
@@ -134,13 +141,24 @@ fn human(out: &mut String, std: &Standard, today: jiff::civil::Date) {
             }
         }
         if let Some(org) = std.organization.as_ref().filter(|o| !o.is_empty()) {
-            let _ = writeln!(out, "    the organisation (items tied to no one system)");
+            let _ =
+                writeln!(out, "    the organisation (rules about the spec as a whole, or items tied to no one system)");
             for o in org {
                 let _ = writeln!(out, "      {} {}  {}", o.status.mark(), o.reference, obligation_detail(o));
             }
         }
     }
+    let width =
+        std.groups.iter().flat_map(|g| &g.requirements).map(|r| r.id.chars().count()).max().unwrap_or(0).max(10);
     for g in &std.groups {
+        // An entry that is a requirement by itself, with nothing inside, needs no heading.
+        if let [only] = g.requirements.as_slice() {
+            if only.reference == g.reference {
+                out.push('\n');
+                requirement_line(out, only, std.view, width);
+                continue;
+            }
+        }
         match g.readiness {
             Some(r) => {
                 let _ = writeln!(out, "\n  {} {}: {r}% ready", g.reference, g.title);
@@ -150,13 +168,17 @@ fn human(out: &mut String, std: &Standard, today: jiff::civil::Date) {
             }
         }
         for r in &g.requirements {
-            let unverified = if r.verified { "" } else { " [title unverified]" };
-            let (status, below) = detail(r, std.view);
-            let _ = writeln!(out, "    {} {:<10} {}{unverified}  {status}", r.status.mark(), r.id, r.title);
-            for line in below {
-                let _ = writeln!(out, "{:18}{line}", "");
-            }
+            requirement_line(out, r, std.view, width);
         }
+    }
+}
+
+fn requirement_line(out: &mut String, r: &Requirement, view: View, width: usize) {
+    let unverified = if r.verified { "" } else { " [title unverified]" };
+    let (status, below) = detail(r, view);
+    let _ = writeln!(out, "    {} {:<width$} {}{unverified}  {status}", r.status.mark(), r.id, r.title);
+    for line in below {
+        let _ = writeln!(out, "{:indent$}{line}", "", indent = width + 8);
     }
 }
 

@@ -439,7 +439,7 @@ fn maps(model: &Model, node: NodeId) -> Vec<NodeId> {
 }
 
 /// `iso42001:6.1.3` for a catalogue entry.
-fn reference(model: &Model, node: NodeId) -> String {
+pub fn reference(model: &Model, node: NodeId) -> String {
     let std = model.top_level(node).and_then(|t| model.node(t).id.clone()).unwrap_or_default();
     format!("{std}:{}", model.node(node).id.clone().unwrap_or_default())
 }
@@ -641,13 +641,21 @@ fn per_system(
         }
         for &r in citing.get(&row.node).map_or(&[][..], |v| v.as_slice()) {
             let (rule, Some(outcome), _) = &ctx.rules[r] else { continue };
-            // A finding about the spec as a whole concerns everything its conditions found.
-            let own_failed =
-                outcome.failed.iter().filter(|n| model.node(**n).origin == crate::source::Origin::Spec).count();
-            let spec_wide = outcome.findings > own_failed;
+            // A rule about the spec as a whole is an obligation of the organisation: what its
+            // quantifiers happened to find first is no list of the systems it concerns.
+            if outcome.whole_spec {
+                if outcome.applied() {
+                    let e = applied.entry((None, ri)).or_default();
+                    if !e.0.iter().any(|x| x == rule) {
+                        e.0.push(rule.to_string());
+                    }
+                    e.1 += outcome.findings;
+                }
+                continue;
+            }
             for &item in &outcome.evaluated {
                 let systems = systems_of(model, item, system_kind);
-                let failed = spec_wide || outcome.failed.binary_search(&item).is_ok();
+                let failed = outcome.failed.binary_search(&item).is_ok();
                 let targets: Vec<Option<NodeId>> =
                     if systems.is_empty() { vec![None] } else { systems.into_iter().map(Some).collect() };
                 for t in targets {
@@ -657,13 +665,6 @@ fn per_system(
                     }
                     e.1 += failed as usize;
                 }
-            }
-            if outcome.evaluated.is_empty() && outcome.findings > 0 {
-                let e = applied.entry((None, ri)).or_default();
-                if !e.0.iter().any(|x| x == rule) {
-                    e.0.push(rule.to_string());
-                }
-                e.1 += outcome.findings;
             }
         }
     }

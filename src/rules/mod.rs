@@ -206,6 +206,9 @@ pub struct RuleItems {
     /// has no item and is only counted in `findings`.
     pub failed: Vec<NodeId>,
     pub findings: usize,
+    /// Whether the verdict is about the spec as a whole (a rule without `for`, or over
+    /// catalogue entries): `evaluated` then holds what its quantifiers found, not its subjects.
+    pub whole_spec: bool,
 }
 
 impl RuleItems {
@@ -264,6 +267,7 @@ pub fn evaluate_only(
             };
             if own.is_none() {
                 env.witnesses = Some(Vec::new());
+                record.whole_spec = true;
             }
             let passes_filter = body.filter.as_ref().is_none_or(|f| env.test(f));
             let holds = passes_filter && env.test(&body.require);
