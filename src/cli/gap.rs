@@ -205,7 +205,7 @@ fn detail(r: &Requirement, view: View) -> (String, Vec<String>) {
             r.maps.iter().map(|m| format!("{} {}", m.reference, m.status.label())).collect::<Vec<_>>().join(", ");
         return (label.to_string(), vec![format!("from {parts}")]);
     }
-    let rules = r.rules.iter().map(|e| e.rule.as_str()).collect::<Vec<_>>().join(", ");
+    let rules = r.rules.join(", ");
     match r.status {
         Status::Met => (format!("{label} ({} looked at)", plural(r.items, "item")), vec![format!("rules: {rules}")]),
         Status::Findings => (
@@ -214,7 +214,7 @@ fn detail(r: &Requirement, view: View) -> (String, Vec<String>) {
         ),
         Status::NoEvidence => {
             let mut by_why: Vec<(&str, Vec<&str>)> = Vec::new();
-            for e in &r.rules {
+            for e in &r.evidence {
                 let why = e.why.as_deref().unwrap_or("did not run");
                 match by_why.iter_mut().find(|(w, _)| *w == why) {
                     Some((_, list)) => list.push(&e.rule),

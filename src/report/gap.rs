@@ -128,8 +128,10 @@ pub struct Requirement {
     pub id: String,
     pub title: String,
     pub status: Status,
-    /// The rules that cite it, each with what it applied to.
-    pub rules: Vec<RuleEvidence>,
+    /// The rules that cite it.
+    pub rules: Vec<String>,
+    /// Each of those rules with what it applied to in this run.
+    pub evidence: Vec<RuleEvidence>,
     /// Distinct items of the spec those rules applied to.
     pub items: usize,
     /// Findings of those rules (waived ones included).
@@ -150,8 +152,8 @@ pub struct Group {
     pub reference: String,
     pub title: String,
     pub requirements: Vec<Requirement>,
-    /// Share of the requirements that count which are met, in percent (certification view only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Share of the requirements that count which are met, in percent; `null` except in the
+    /// certification view.
     pub readiness: Option<u32>,
 }
 
@@ -183,8 +185,8 @@ pub struct Standard {
     /// Requirements that count in the figure, and how many of them are met (addressed).
     pub checkable: usize,
     pub met: usize,
-    /// Share of the requirements that count which are met, in percent (certification view only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Share of the requirements that count which are met, in percent; `null` except in the
+    /// certification view.
     pub readiness: Option<u32>,
     pub groups: Vec<Group>,
     /// In a catalogue read through a crosswalk: its entries with no counterpart.
@@ -523,7 +525,8 @@ fn requirement(ctx: &Ctx, row: &Row) -> Requirement {
         id,
         title: n.title.clone().unwrap_or_default(),
         status,
-        rules: evidence,
+        rules: evidence.iter().map(|e| e.rule.clone()).collect(),
+        evidence,
         items: items.len(),
         findings,
         reason,
