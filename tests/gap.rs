@@ -145,7 +145,7 @@ fn a_regulation_lists_each_obligation_per_system_as_of_the_date() {
     );
     assert_eq!(
         obligations(act, "scorer"),
-        [("demo-act:26", "findings"), ("demo-act:73", "findings"), ("demo-act:99", "not_yet_applicable")],
+        [("demo-act:26", "findings"), ("demo-act:73.2", "findings"), ("demo-act:99", "not_yet_applicable")],
         "the provider and deployer whose incident was reported late"
     );
     // A rule about the spec as a whole is the organisation's obligation, not one system's.
@@ -161,7 +161,7 @@ fn a_regulation_lists_each_obligation_per_system_as_of_the_date() {
     let act = standard(&before, "demo-act");
     assert_eq!(obligations(act, "scorer")[0], ("demo-act:26", "not_yet_applicable"));
     assert_eq!(row(act, "4"), "met", "applies since 2025");
-    assert_eq!(row(act, "73"), "not_yet_applicable");
+    assert_eq!(row(act, "73.2"), "not_yet_applicable", "a paragraph applies from its article's date");
     let human = aims(root(), &["gap", AS_OF, "--framework", "demo-act", dir]);
     insta::assert_snapshot!("regulation-gap", human.transcript());
 }
@@ -208,7 +208,7 @@ fn explain_shows_an_entry_of_any_catalogue() {
     copy_dir(&root().join("stdlib"), &stdlib);
     let act = std::fs::read_to_string(root().join("tests/fixtures/gap/regulation/act.aims")).unwrap();
     std::fs::write(stdlib.join("standards/demo-act.aims"), act).unwrap();
-    let run = aims(root(), &["explain", "demo-act:73", "--stdlib", stdlib.to_str().unwrap()]);
+    let run = aims(root(), &["explain", "demo-act:73.2", "--stdlib", stdlib.to_str().unwrap()]);
     std::fs::remove_dir_all(&stdlib).ok();
     assert_eq!(run.code, 0, "{}", run.transcript());
     insta::assert_snapshot!("explain-regulation", run.transcript());

@@ -112,6 +112,11 @@ fn entry(c: &crate::compile::Compilation, std: &str, clause: &str) -> u8 {
         let sep = if shown.starts_with('\n') { "" } else { " " };
         let _ = writeln!(out, "{name}:{sep}{shown}");
     }
+    if !n.fields.contains_key(crate::contract::APPLIES_FROM) {
+        if let Some(d) = crate::report::gap::applies_from(model, node) {
+            let _ = writeln!(out, "applies_from: {d} (the date of the entry it belongs to)");
+        }
+    }
     let citing: Vec<&crate::rules::ir::Rule> =
         c.rules.rules.values().filter(|r| r.refs.iter().any(|x| x == &format!("{std}:{clause}"))).collect();
     if citing.is_empty() {

@@ -416,11 +416,17 @@ fn text(model: &Model, node: NodeId, field: &str) -> Option<String> {
     }
 }
 
-fn applies_from(model: &Model, node: NodeId) -> Option<jiff::civil::Date> {
-    match model.node(node).fields.get(crate::contract::APPLIES_FROM).map(|v| &v.kind) {
-        Some(ValueKind::Date(d)) => Some(*d),
-        _ => None,
+/// The date an obligation applies from: its own `applies_from`, or that of the nearest entry
+/// it sits in (a paragraph applies when its article does, unless it says otherwise).
+pub fn applies_from(model: &Model, node: NodeId) -> Option<jiff::civil::Date> {
+    let mut at = Some(node);
+    while let Some(n) = at {
+        if let Some(ValueKind::Date(d)) = model.node(n).fields.get(crate::contract::APPLIES_FROM).map(|v| &v.kind) {
+            return Some(*d);
+        }
+        at = model.node(n).parent;
     }
+    None
 }
 
 /// The catalogue entries a requirement lists as its counterparts.
