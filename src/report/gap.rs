@@ -269,8 +269,16 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome, today: jiff::civ
     let row_of: HashMap<NodeId, usize> = rows.iter().enumerate().map(|(i, r)| (r.node, i)).collect();
     // Crosswalks: a row no rule cites takes the statuses of its counterparts, which are
     // rows of other catalogues (or entries with rows inside them), as computed above.
-    let uses_crosswalk: Vec<bool> =
-        (0..catalogues.len()).map(|si| rows.iter().any(|r| r.std == si && !maps(model, r.node).is_empty())).collect();
+    // A regulation is not read through its crosswalk: an obligation is met where a rule for it
+    // applied, never because a corresponding ISO requirement was.
+    let uses_crosswalk: Vec<bool> = catalogues
+        .iter()
+        .enumerate()
+        .map(|(si, &c)| {
+            flag(model, c, crate::contract::REGULATION) != Some(true)
+                && rows.iter().any(|r| r.std == si && !maps(model, r.node).is_empty())
+        })
+        .collect();
     let mut rolled: Vec<(usize, Status, Vec<Counterpart>)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if !row.rules.is_empty() || !uses_crosswalk[row.std] || !built[i].status.counts() {
