@@ -237,9 +237,17 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome, today: jiff::civ
     // Which rules cite each catalogue entry, exactly.
     let mut citing: HashMap<NodeId, Vec<usize>> = HashMap::default();
     let mut ctx = Ctx { model, rules: Vec::new(), children: HashMap::default(), today };
+    // Nodes of the spec per kind, to tell "none in the spec" from "none the rule applies to".
+    let mut spec_nodes = vec![0usize; model.schema.kinds.len()];
+    for n in &model.nodes {
+        if n.origin == crate::source::Origin::Spec {
+            spec_nodes[n.kind] += 1;
+        }
+    }
     for rule in rules.rules.values() {
         let index = ctx.rules.len();
-        ctx.rules.push((&rule.id, outcome.items.get(&rule.id), nothing_why(model, rule, outcome.items.get(&rule.id))));
+        let items = outcome.items.get(&rule.id);
+        ctx.rules.push((&rule.id, items, nothing_why(model, rule, items, &spec_nodes)));
         for r in &rule.refs {
             let Some((std, clause)) = r.split_once(':') else { continue };
             if let Some(node) = model.lookup(std).and_then(|s| model.anchor(s, clause)) {
@@ -461,14 +469,19 @@ pub fn reference(model: &Model, node: NodeId) -> String {
 }
 
 /// Why a rule applied to nothing in this run, or `None` when it applied.
-fn nothing_why(model: &Model, rule: &crate::rules::ir::Rule, items: Option<&RuleItems>) -> Option<String> {
+fn nothing_why(
+    model: &Model,
+    rule: &crate::rules::ir::Rule,
+    items: Option<&RuleItems>,
+    spec_nodes: &[usize],
+) -> Option<String> {
     let items = items?;
     if items.applied() {
         return None;
     }
     Some(match crate::rules::ranges_over(model, rule) {
         Some(kind) if items.ranged == 0 => format!("no `{kind}` in the spec"),
-        Some(kind) if spec_items(model, kind) == 0 => {
+        Some(kind) if model.schema.kind_id(kind).is_none_or(|k| spec_nodes[k] == 0) => {
             let searched = crate::rules::kinds_searched(model, rule);
             format!("it checks the catalogue's `{kind}` entries against {} and found none", kinds_phrase(&searched))
         }
@@ -478,11 +491,6 @@ fn nothing_why(model: &Model, rule: &crate::rules::ir::Rule, items: Option<&Rule
             format!("it found no {} it applies to", kinds_phrase(&searched))
         }
     })
-}
-
-fn spec_items(model: &Model, kind: &str) -> usize {
-    let Some(k) = model.schema.kind_id(kind) else { return 0 };
-    model.nodes.iter().filter(|n| n.kind == k && n.origin == crate::source::Origin::Spec).count()
 }
 
 fn kinds_phrase(kinds: &[&str]) -> String {
