@@ -8,6 +8,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
+            // A file added to a folder changes the folder, not stdlib/ itself.
+            println!("cargo:rerun-if-changed={}", path.display());
             collect(&path, out);
         } else if path.extension().is_some_and(|e| e == "aims" || e == "rhai") {
             out.push(path);

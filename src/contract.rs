@@ -40,6 +40,15 @@ pub const JUSTIFICATION: &str = "justification";
 pub const STANDARD_DEFAULT: &str = "default";
 pub const VERIFIED: &str = "verified";
 pub const NOT_CHECKABLE: &str = "not_checkable";
+/// How `aims gap` reads a catalogue: `certifiable: yes` gets a readiness figure, `no` (guidance)
+/// addressed / not addressed, `regulation: yes` its obligations per system; a clause with
+/// `requirement: yes` is a row even when it has subclauses; `applies_from` dates an
+/// obligation; `maps` lists the counterparts a requirement's status is rolled up from.
+pub const CERTIFIABLE: &str = "certifiable";
+pub const REGULATION: &str = "regulation";
+pub const REQUIREMENT: &str = "requirement";
+pub const APPLIES_FROM: &str = "applies_from";
+pub const MAPS: &str = "maps";
 
 // Scoring (docs/scoring.md).
 

@@ -43,11 +43,11 @@ pub enum Command {
     Check(check::Args),
     /// List the kinds of item, nested blocks and value lists a spec can use, or show one
     Kinds(kinds::Args),
-    /// List every rule with its id, severity, clause references and title
+    /// List every rule with its id, severity, title, and the catalogue entries it cites
     Rules(rules::Args),
-    /// Show the documentation of a rule (or of a diagnostic code such as E0203)
+    /// Show the documentation of a rule, a diagnostic code (E0203) or a catalogue entry (iso42001:6.1.3)
     Explain(explain::Args),
-    /// The gap analysis: every clause and Annex A control with its status and a readiness figure
+    /// The gap analysis: every requirement of each catalogue with its status and the rules behind it
     Gap(gap::Args),
     /// Score every risk with the organisation's scoring script, and show the matrix
     Score(score::Args),

@@ -1,4 +1,5 @@
-//! `aims rules`: every rule with its id, severity, clause references and title.
+//! `aims rules`: every rule with its id, severity and title, and the catalogue entries it
+//! cites with their titles (of any catalogue: ISO/IEC 42001, the EU AI Act, ...).
 
 use super::output::write_stdout;
 use super::Format;
@@ -24,6 +25,8 @@ struct JsonRule<'a> {
     severity: &'a str,
     default_severity: &'a str,
     refs: &'a [String],
+    /// The title of each catalogue entry in `refs`, in the same order.
+    ref_titles: Vec<String>,
     origin: crate::source::Origin,
     applies_to: Option<&'a str>,
     doc: &'a str,
@@ -53,6 +56,7 @@ pub fn run(args: Args) -> u8 {
             severity: r.severity.as_str(),
             default_severity: r.default_severity.as_str(),
             refs: &r.refs,
+            ref_titles: r.refs.iter().map(|x| super::explain::ref_title(&c.model, x).unwrap_or_default()).collect(),
             origin: r.origin,
             applies_to: crate::rules::ranges_over(&c.model, r),
             doc: &r.doc,
@@ -69,7 +73,9 @@ pub fn run(args: Args) -> u8 {
             let mut out = String::new();
             for r in &rules {
                 let _ = writeln!(out, "{:width$}  {:7}  {}", r.id, r.severity, r.title);
-                let _ = writeln!(out, "{:width$}           {}", "", r.refs.join(", "));
+                for (reference, title) in r.refs.iter().zip(&r.ref_titles) {
+                    let _ = writeln!(out, "{:width$}           {reference}  {title}", "");
+                }
             }
             let _ = writeln!(out, "{} rules; `aims explain RULE` shows a rule's documentation", rules.len());
             write_stdout(out.as_bytes());

@@ -78,6 +78,6 @@ pub fn build(c: &Compilation, kinds: &[Kind], stamp: Stamp, until: jiff::civil::
         events,
         tables,
         heatmap: if dashboard { c.scoring.as_ref().map(|s| heatmap::build(&c.model, s)) } else { None },
-        gap: if dashboard { c.outcome.as_ref().map(|o| gap::build(&c.model, &c.rules, o)) } else { None },
+        gap: if dashboard { c.outcome.as_ref().map(|o| gap::build(&c.model, &c.rules, o, today)) } else { None },
     }
 }

@@ -71,6 +71,11 @@ pub struct Env<'a> {
     /// The first date computation that fell off the calendar since this was last taken: the
     /// rule cannot decide the item, and says so instead of reporting it as due.
     pub overflow: Option<Diagnostic>,
+    /// When set, the spec items for which a quantifier's or a count's condition held are
+    /// recorded here: what a rule about the spec as a whole actually looked at. A pass with
+    /// none recorded is vacuous ("no provider system, so nothing to check"), which the gap
+    /// analysis must not count as met. Off (`None`) for rules over items, at no cost.
+    pub witnesses: Option<Vec<NodeId>>,
 }
 
 impl<'a> Env<'a> {
@@ -117,7 +122,11 @@ impl<'a> Env<'a> {
                     let ok = match filter {
                         Some(f) => {
                             self.slots[*slot] = item;
-                            self.test(f)
+                            let ok = self.test(f);
+                            if ok && self.witnesses.is_some() {
+                                self.witness(*slot);
+                            }
+                            ok
                         }
                         None => truthy(&item),
                     };
@@ -136,7 +145,11 @@ impl<'a> Env<'a> {
                     let passes = match filter {
                         Some(f) => {
                             self.slots[*slot] = items.get(i);
-                            self.test(f)
+                            let ok = self.test(f);
+                            if ok && self.witnesses.is_some() {
+                                self.witness(*slot);
+                            }
+                            ok
                         }
                         None => true,
                     };
@@ -203,6 +216,20 @@ impl<'a> Env<'a> {
                 self.overflow = outer.or_else(|| own.clone());
                 self.hoisted[*index] = Some((v.clone(), own));
                 v
+            }
+        }
+    }
+
+    /// Records the item bound to `slot` as looked at, when it is the spec's (a catalogue entry
+    /// of the stdlib is no evidence about the organisation).
+    fn witness(&mut self, slot: usize) {
+        let Val::Node(n) = self.slots[slot] else { return };
+        if self.model.node(n).origin != crate::source::Origin::Spec {
+            return;
+        }
+        if let Some(w) = &mut self.witnesses {
+            if w.last() != Some(&n) {
+                w.push(n);
             }
         }
     }

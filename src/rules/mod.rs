@@ -12,11 +12,12 @@ pub mod ir;
 mod place;
 
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, Severity};
+use crate::sema::schema::KindId;
 use crate::sema::{Model, NodeId, ValueKind};
 use crate::source::Origin;
 use crate::syntax::ast;
 use indexmap::IndexMap;
-use ir::{Rule, Source};
+use ir::{Ex, Rule, Source};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Every rule of a run, stdlib rules first, by id.
@@ -185,6 +186,37 @@ pub struct Outcome {
     pub waived: usize,
     /// For each rule, how many items it looked at and how many failed (for the gap analysis).
     pub stats: IndexMap<String, (usize, usize)>,
+    /// For each rule that ran, the items behind its verdict (for the gap analysis and the
+    /// regulation view: which items an obligation applied to).
+    pub items: IndexMap<String, RuleItems>,
+}
+
+/// What one rule run looked at, item by item.
+#[derive(Debug, Default, Clone)]
+pub struct RuleItems {
+    /// How many items the rule's `for` ranged over, before its `where` (1 for a rule about the
+    /// spec as a whole).
+    pub ranged: usize,
+    /// The spec's items behind the verdict, in model order. For a rule with `for`, each item
+    /// of the spec that passed its `where`. For a rule about the spec as a whole, or over
+    /// catalogue entries of the stdlib, the spec's items for which one of its quantifiers'
+    /// conditions held (`any d in document where ...` found `d`): empty when the rule passed
+    /// without finding anything it applies to, which is a vacuous pass, not a met requirement.
+    pub evaluated: Vec<NodeId>,
+    /// The items with a finding (waived ones included); a finding about the spec as a whole
+    /// has no item and is only counted in `findings`.
+    pub failed: Vec<NodeId>,
+    pub findings: usize,
+    /// Whether the verdict is about the spec as a whole (a rule without `for`, or over
+    /// catalogue entries): `evaluated` then holds what its quantifiers found, not its subjects.
+    pub whole_spec: bool,
+}
+
+impl RuleItems {
+    /// Whether the rule looked at something of the spec, or reported something.
+    pub fn applied(&self) -> bool {
+        !self.evaluated.is_empty() || self.findings > 0
+    }
 }
 
 /// Runs every rule over the model, as of `today`.
@@ -220,15 +252,42 @@ pub fn evaluate_only(
             rule_id: &rule.id,
             hoisted: vec![None; body.hoisted],
             overflow: None,
+            witnesses: None,
         };
         let items = env.source(&body.source);
         let (mut seen, mut failed) = (0, 0);
+        let mut record = RuleItems { ranged: items.len(), ..RuleItems::default() };
         let mut group = Vec::new();
         for i in 0..items.len() {
             let item = items.get(i);
             env.slots[0] = item.clone();
+            // An item of the spec is itself the evidence; for the spec as a whole or a
+            // catalogue entry, what the rule's quantifiers found in the spec is.
+            let own = match item {
+                eval::Val::Node(n) if model.node(n).origin == Origin::Spec => Some(n),
+                _ => None,
+            };
+            if own.is_none() {
+                env.witnesses = Some(Vec::new());
+                record.whole_spec = true;
+            }
             let passes_filter = body.filter.as_ref().is_none_or(|f| env.test(f));
             let holds = passes_filter && env.test(&body.require);
+            let fell_off = env.overflow.is_some();
+            let found = env.witnesses.take();
+            if passes_filter || fell_off {
+                match (own, found) {
+                    (Some(n), _) => record.evaluated.push(n),
+                    (None, Some(found)) => record.evaluated.extend(found),
+                    (None, None) => {}
+                }
+            }
+            if fell_off || (passes_filter && !holds) {
+                record.findings += 1;
+                if let eval::Val::Node(n) = item {
+                    record.failed.push(n);
+                }
+            }
             // A date the rule computes fell off the calendar: whether the item is due is not
             // known, and the author is told why instead of reading "overdue".
             if let Some(d) = env.overflow.take() {
@@ -282,8 +341,20 @@ pub fn evaluate_only(
             }
         }
         out.stats.insert(rule.id.clone(), (seen, failed));
+        // Several quantifiers (or items) may have found the same item.
+        if own_items_unordered(&record.evaluated) {
+            record.evaluated.sort_unstable();
+            record.evaluated.dedup();
+        }
+        out.items.insert(rule.id.clone(), record);
     }
     out
+}
+
+/// Whether `v` is not strictly increasing (and needs sorting before dedup). Items of a `for`
+/// come in model order, so the common case costs one pass.
+fn own_items_unordered(v: &[NodeId]) -> bool {
+    v.windows(2).any(|w| w[0] >= w[1])
 }
 
 /// The finding of `rule` about `item` (an item of the spec or an entry of a catalogue; `None`
@@ -385,6 +456,7 @@ pub fn select(
         rule_id: "query",
         hoisted: vec![None; body.hoisted],
         overflow: None,
+        witnesses: None,
     };
     let items = env.source(&body.source);
     let mut out = Vec::new();
@@ -440,6 +512,53 @@ fn waivers<'m>(
         }
     }
     out
+}
+
+/// The kinds a rule's conditions search (`any d in document ...`), in the order written, for
+/// saying what a rule about the spec as a whole looked for when it found nothing.
+pub fn kinds_searched<'m>(model: &'m Model, rule: &Rule) -> Vec<&'m str> {
+    fn walk(e: &Ex, out: &mut Vec<KindId>) {
+        match e {
+            Ex::Lit(_) | Ex::Today | Ex::Var(_) => {}
+            Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => walk(b, out),
+            Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            Ex::List(items) => items.iter().for_each(|i| walk(i, out)),
+            Ex::Nearest(text, source) => {
+                walk(text, out);
+                walk_source(source, out);
+            }
+            Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } | Ex::Those { source, filter, .. } => {
+                walk_source(source, out);
+                if let Some(f) = filter {
+                    walk(f, out);
+                }
+            }
+        }
+    }
+    fn walk_source(source: &Source, out: &mut Vec<KindId>) {
+        match source {
+            Source::Kind(k) | Source::Referrers { kind: k, .. } => out.push(*k),
+            Source::Expr(e) => walk(e, out),
+            Source::Once => {}
+        }
+    }
+    let mut kinds = Vec::new();
+    if let Some(body) = &rule.body {
+        if let Some(f) = &body.filter {
+            walk(f, &mut kinds);
+        }
+        walk(&body.require, &mut kinds);
+    }
+    let mut seen = Vec::new();
+    for k in kinds {
+        if !seen.contains(&k) {
+            seen.push(k);
+        }
+    }
+    seen.into_iter().map(|k| model.schema.kind(k).name.as_str()).collect()
 }
 
 /// Whether a rule ranges over a kind (for listing).

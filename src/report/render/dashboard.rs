@@ -233,23 +233,27 @@ pub fn render(d: &Dashboard) -> Vec<u8> {
     out.push_str("<h2 id=\"readiness\">Readiness</h2>\n");
     match &d.gap {
         Some(g) => {
+            // Only catalogues one can be certified against have a readiness figure; guidance
+            // and regulations are read with `aims gap`.
             let frameworks: Vec<(String, u32, String)> = g
                 .standards
                 .iter()
-                .map(|s| {
-                    (s.title.clone(), s.readiness, format!("{} of {} checkable requirements met", s.met, s.checkable))
+                .filter_map(|s| {
+                    let r = s.readiness?;
+                    Some((s.title.clone(), r, format!("{} of {} checkable requirements met", s.met, s.checkable)))
                 })
                 .collect();
             out.push_str("<h3>per framework</h3>\n");
             bars(&mut out, &frameworks);
-            for s in &g.standards {
+            for s in g.standards.iter().filter(|s| s.readiness.is_some()) {
                 let groups: Vec<(String, u32, String)> = s
                     .groups
                     .iter()
                     .map(|grp| {
                         let met = grp.requirements.iter().filter(|r| r.status.label() == "met").count();
                         let counted = grp.requirements.iter().filter(|r| r.status.counts()).count();
-                        (format!("{} {}", grp.reference, grp.title), grp.readiness, format!("{met} of {counted} met"))
+                        let readiness = grp.readiness.unwrap_or_default();
+                        (format!("{} {}", grp.reference, grp.title), readiness, format!("{met} of {counted} met"))
                     })
                     .collect();
                 let _ = writeln!(out, "<h3>per clause: {}</h3>", esc(&s.title));
