@@ -227,3 +227,49 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The EU AI Act view of the stdlib's own catalogue over the EU examples: each obligation per
+/// AI system, met where the organisation holds what the Act asks, and the Act's dates decide
+/// what applies (the provider duties of Chapter III apply from 2 August 2026).
+#[test]
+fn the_eu_ai_act_view_of_the_eu_examples() {
+    let report = gap_json(&["--framework", "eu-ai-act", "examples/eu-provider"]);
+    let act = standard(&report, "eu-ai-act");
+    assert_eq!(act["view"], "regulation");
+    assert!(act["readiness"].is_null(), "a regulation has no certification readiness figure");
+    let cv = obligations(act, "cv_screening");
+    for (reference, status) in [
+        ("eu-ai-act:9", "met"),
+        ("eu-ai-act:43", "met"),
+        ("eu-ai-act:49.1", "met"),
+        ("eu-ai-act:6.1", "not_yet_applicable"),
+    ] {
+        assert!(cv.contains(&(reference, status)), "cv_screening: {reference} is {status}: {cv:?}");
+    }
+    // The Annex III points define high-risk uses; they are no obligations of their own.
+    assert!(requirements(act).iter().all(|r| !r["id"].as_str().unwrap().starts_with("III.")));
+    let gaps = gap_json(&["--framework", "eu-ai-act", "examples/eu-provider-gaps"]);
+    let cv = obligations(standard(&gaps, "eu-ai-act"), "cv_screening");
+    for reference in ["eu-ai-act:43", "eu-ai-act:48", "eu-ai-act:14"] {
+        assert!(cv.contains(&(reference, "findings")), "the twin fails {reference}: {cv:?}");
+    }
+    let run = aims(
+        root(),
+        &["gap", "--as-of=2026-07-01", "--format=json", "--framework", "eu-ai-act", "examples/eu-provider"],
+    );
+    let before: Value = serde_json::from_str(&run.stdout).unwrap();
+    let act = standard(&before, "eu-ai-act");
+    let cv = obligations(act, "cv_screening");
+    // Before 2 August 2026 no provider duty of Chapter III applies to the system, and the
+    // catalogue says from when it will.
+    assert!(!cv.iter().any(|(r, _)| *r == "eu-ai-act:43"), "before 2 August 2026: {cv:?}");
+    let row = requirements(act).into_iter().find(|r| r["id"] == "43").expect("Art. 43 is a row");
+    assert_eq!(row["status"], "not_yet_applicable");
+    for name in ["eu-provider", "public-deployer"] {
+        let human = aims(root(), &["gap", AS_OF, "--framework", "eu-ai-act", &format!("examples/{name}")]);
+        assert_eq!(human.code, 0, "{}", human.transcript());
+        insta::assert_snapshot!(format!("{name}-eu-ai-act-gap"), human.transcript());
+    }
+    let json = aims(root(), &["gap", AS_OF, "--format=json", "--framework", "eu-ai-act", "examples/public-deployer"]);
+    insta::assert_snapshot!("public-deployer-eu-ai-act-gap-json", json.stdout);
+}

@@ -5,9 +5,10 @@
 
 #![cfg(unix)]
 
-use std::io::{Read, Write};
+#[path = "common/bounded.rs"]
+mod bounded;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Far above what a run takes; a run that blocks on the FIFO fails the test instead of hanging it.
@@ -88,40 +89,9 @@ fn aims(cwd: &Path, args: &[&str]) -> Run {
 /// Runs aims in `cwd` (with `input` on stdin, or none); kills it and fails past [`BOUND`].
 fn aims_with_input(cwd: &Path, args: &[&str], input: Option<&[u8]>) -> Run {
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aims"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("AIMS_NO_CACHE", "1")
-        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the aims binary runs");
-    if let Some(input) = input {
-        let mut stdin = child.stdin.take().unwrap();
-        let _ = stdin.write_all(input);
-    }
-    let pipe = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = r.read_to_end(&mut s);
-            String::from_utf8_lossy(&s).into_owned()
-        })
-    };
-    let out = pipe(Box::new(child.stdout.take().unwrap()));
-    let err = pipe(Box::new(child.stderr.take().unwrap()));
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > BOUND {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`aims {}` did not end within {BOUND:?}", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let mut child = bounded::spawn(cwd, args, &[("AIMS_NO_CACHE", "1")], input);
+    let (out, err) = bounded::pipes(&mut child);
+    let status = bounded::wait(&mut child, start, BOUND, args);
     Run { code: status.code().unwrap_or(-1), stdout: out.join().unwrap(), stderr: err.join().unwrap() }
 }
 

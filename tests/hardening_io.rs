@@ -6,9 +6,10 @@
 
 #![cfg(unix)]
 
-use std::io::Read;
+#[path = "common/bounded.rs"]
+mod bounded;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Far above what any of these runs takes when it works; the old code hung for ever.
@@ -46,46 +47,14 @@ fn folder(name: &str) -> PathBuf {
 /// Runs aims in `cwd` with the secret in its environment; kills it and fails past [`BOUND`].
 fn aims(cwd: &Path, args: &[&str]) -> Run {
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aims"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("AIMS_TEST_SECRET", SECRET)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the aims binary runs");
-    // Read the pipes on threads, so that a large output cannot block the child.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > BOUND {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`aims {}` did not end within {BOUND:?}", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let took = start.elapsed();
+    let mut child = bounded::spawn(cwd, args, &[("AIMS_TEST_SECRET", SECRET)], None);
+    let (out, err) = bounded::pipes(&mut child);
+    let status = bounded::wait(&mut child, start, BOUND, args);
     Run {
         code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out_t.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_t.join().unwrap()).into_owned(),
-        took,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+        took: start.elapsed(),
     }
 }
 
@@ -498,28 +467,8 @@ fn nan_from_a_script_is_called_not_a_number() {
 #[allow(clippy::zombie_processes)]
 fn aims_peak(cwd: &Path, args: &[&str]) -> (Run, u64) {
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aims"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("AIMS_NO_CACHE", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the aims binary runs");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
+    let mut child = bounded::spawn(cwd, args, &[("AIMS_NO_CACHE", "1")], None);
+    let (out_t, err_t) = bounded::pipes(&mut child);
     let pid = child.id() as libc::pid_t;
     let (mut status, mut usage): (libc::c_int, libc::rusage) = (0, unsafe { std::mem::zeroed() });
     loop {
@@ -530,16 +479,14 @@ fn aims_peak(cwd: &Path, args: &[&str]) -> (Run, u64) {
             break;
         }
         if start.elapsed() > BOUND {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`aims {}` did not end within {BOUND:?}", args.join(" "));
+            bounded::kill(&mut child, BOUND, args);
         }
         std::thread::sleep(Duration::from_millis(20));
     }
     let run = Run {
         code: if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 },
-        stdout: String::from_utf8_lossy(&out_t.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_t.join().unwrap()).into_owned(),
+        stdout: out_t.join().unwrap(),
+        stderr: err_t.join().unwrap(),
         took: start.elapsed(),
     };
     // Linux gives `ru_maxrss` in KB.

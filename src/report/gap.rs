@@ -2,8 +2,9 @@
 //! `standard`), with what the rules found about it. docs/gap.md explains it to users.
 //!
 //! Rows. A requirement is a numbered entry without numbered entries inside it (clause 9.2.2,
-//! control A.7.4, a lettered item), or an entry with subclauses that is marked
-//! `requirement: yes` or that a rule cites itself.
+//! control A.7.4, a lettered item) unless it is marked `requirement: no` (a definition such as
+//! an Annex III point), or an entry with subclauses that is marked `requirement: yes`, or any
+//! entry that a rule cites itself.
 //!
 //! Coverage is exact: a rule covers the requirements it lists in `refs` and nothing else, not
 //! the subclauses of a clause it cites. Status of a requirement, from the rules that cite it
@@ -393,7 +394,10 @@ fn percent(met: usize, counted: usize) -> u32 {
 fn collect_rows(ctx: &Ctx, citing: &HashMap<NodeId, Vec<usize>>, std: usize, node: NodeId, out: &mut Vec<Row>) {
     let kids = ctx.children.get(&node).map_or(&[][..], |v| v.as_slice());
     let cited = citing.get(&node).cloned().unwrap_or_default();
-    if kids.is_empty() || !cited.is_empty() || flag(ctx.model, node, crate::contract::REQUIREMENT) == Some(true) {
+    // A leaf that says `requirement: no` (a definition, such as an Annex III point of the AI
+    // Act, or an exception) is not a row unless a rule cites it.
+    let requirement = flag(ctx.model, node, crate::contract::REQUIREMENT);
+    if (kids.is_empty() && requirement != Some(false)) || !cited.is_empty() || requirement == Some(true) {
         out.push(Row { node, std, rules: cited });
     }
     for &k in kids {

@@ -530,7 +530,9 @@ pub fn kinds_searched<'m>(model: &'m Model, rule: &Rule) -> Vec<&'m str> {
                 walk(text, out);
                 walk_source(source, out);
             }
-            Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } | Ex::Those { source, filter, .. } => {
+            Ex::Quantified { source, filter, .. }
+            | Ex::Count { source, filter, .. }
+            | Ex::Those { source, filter, .. } => {
                 walk_source(source, out);
                 if let Some(f) = filter {
                     walk(f, out);
