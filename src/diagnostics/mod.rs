@@ -53,6 +53,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Clause and control references behind a rule finding (`iso42001:6.1.3`).
     pub refs: Vec<String>,
+    /// The IDs of the items a grouped rule finding is about (`A.2.2`, `A.2.3`, ...), so that an
+    /// editor can offer a fix for each; empty for other diagnostics.
+    pub about: Vec<String>,
 }
 
 impl Diagnostic {
@@ -69,6 +72,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             refs: Vec::new(),
+            about: Vec::new(),
         }
     }
 

@@ -24,6 +24,7 @@ pub fn code_actions(snap: &Snapshot, params: CodeActionParams) -> Option<Vec<Cod
                 out.extend(missing_field(snap, d, file, primary.span));
             }
             out.extend(add_item(snap, d, file));
+            out.extend(add_decisions(snap, d, file));
         }
     }
     Some(out)
@@ -125,6 +126,53 @@ fn first_stdref(snap: &Snapshot) -> String {
             Some(format!("{std}:{local}"))
         })
         .unwrap_or_default()
+}
+
+/// A grouped finding about catalogue controls that have no decision (the undecided Annex A
+/// controls, listed in one finding): one fix per control, adding its decision to the file that
+/// holds the Statement of Applicability, as the help of a single such finding would.
+fn add_decisions(snap: &Snapshot, d: &Diagnostic, file: FileId) -> Vec<CodeActionOrCommand> {
+    let model = &snap.c.model;
+    let (Some(standard), Some(control)) =
+        (model.schema.kind_id(crate::contract::STANDARD), model.schema.kind_id(crate::contract::CONTROL))
+    else {
+        return Vec::new();
+    };
+    let undecided = |id: &str| {
+        model.lookup(id).is_none()
+            && model.items_of(standard).iter().any(|top| {
+                model
+                    .anchor(*top, id)
+                    .is_some_and(|n| model.schema.kind(model.node(n).kind).name == crate::contract::ANNEX_CONTROL)
+            })
+    };
+    let target = model.items_of(control).first().map_or(file, |n| model.node(*n).file);
+    let text = snap.text(target);
+    let sep = if text.is_empty() || text.ends_with("\n\n") {
+        ""
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    let name = &snap.file(target).name;
+    d.about
+        .iter()
+        .filter(|id| undecided(id))
+        .map(|id| {
+            let snippet = format!(
+                "{} {id} {{ {}: yes  {}: \"...\" }}",
+                crate::contract::CONTROL,
+                crate::contract::APPLICABLE,
+                crate::contract::JUSTIFICATION
+            );
+            let edit = TextEdit {
+                range: snap.range(target, Span::new(text.len(), text.len())),
+                new_text: format!("{sep}{snippet}\n"),
+            };
+            action(snap, format!("add `{} {id}` to {name}", crate::contract::CONTROL), Some(d), target, edit, false)
+        })
+        .collect()
 }
 
 /// A finding whose help says which item to add (`add \`control A.7.4 { ... }\``, for a

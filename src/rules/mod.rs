@@ -335,8 +335,18 @@ pub fn evaluate_only(
                     _ => None,
                 })
                 .collect();
+            let about: Vec<String> = group
+                .iter()
+                .filter_map(|v| match v {
+                    eval::Val::Node(n) => model.node(*n).id.clone(),
+                    _ => None,
+                })
+                .collect();
             env.slots[0] = eval::Val::List(group);
-            if let Some(d) = finding(&mut env, rule, body, nodes.first().copied(), &nodes, &waivers, &mut out.waived) {
+            if let Some(mut d) =
+                finding(&mut env, rule, body, nodes.first().copied(), &nodes, &waivers, &mut out.waived)
+            {
+                d.about = about;
                 out.findings.push(d);
             }
         }
