@@ -128,6 +128,19 @@ fn first_stdref(snap: &Snapshot) -> String {
         .unwrap_or_default()
 }
 
+/// An edit that adds `item` at the end of `target`, a blank line away from what is there.
+fn append(snap: &Snapshot, target: FileId, item: &str) -> TextEdit {
+    let text = snap.text(target);
+    let sep = if text.is_empty() || text.ends_with("\n\n") {
+        ""
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    TextEdit { range: snap.range(target, Span::new(text.len(), text.len())), new_text: format!("{sep}{item}\n") }
+}
+
 /// A grouped finding about catalogue controls that have no decision (the undecided Annex A
 /// controls, listed in one finding): one fix per control, adding its decision to the file that
 /// holds the Statement of Applicability, as the help of a single such finding would.
@@ -147,14 +160,6 @@ fn add_decisions(snap: &Snapshot, d: &Diagnostic, file: FileId) -> Vec<CodeActio
             })
     };
     let target = model.items_of(control).first().map_or(file, |n| model.node(*n).file);
-    let text = snap.text(target);
-    let sep = if text.is_empty() || text.ends_with("\n\n") {
-        ""
-    } else if text.ends_with('\n') {
-        "\n"
-    } else {
-        "\n\n"
-    };
     let name = &snap.file(target).name;
     d.about
         .iter()
@@ -166,10 +171,7 @@ fn add_decisions(snap: &Snapshot, d: &Diagnostic, file: FileId) -> Vec<CodeActio
                 crate::contract::APPLICABLE,
                 crate::contract::JUSTIFICATION
             );
-            let edit = TextEdit {
-                range: snap.range(target, Span::new(text.len(), text.len())),
-                new_text: format!("{sep}{snippet}\n"),
-            };
+            let edit = append(snap, target, &snippet);
             action(snap, format!("add `{} {id}` to {name}", crate::contract::CONTROL), Some(d), target, edit, false)
         })
         .collect()
@@ -191,18 +193,7 @@ fn add_item(snap: &Snapshot, d: &Diagnostic, file: FileId) -> Option<CodeActionO
         return None;
     }
     let target = model.items_of(kind).first().map_or(file, |n| model.node(*n).file);
-    let text = snap.text(target);
-    let sep = if text.is_empty() || text.ends_with("\n\n") {
-        ""
-    } else if text.ends_with('\n') {
-        "\n"
-    } else {
-        "\n\n"
-    };
-    let edit = TextEdit {
-        range: snap.range(target, Span::new(text.len(), text.len())),
-        new_text: format!("{sep}{snippet}\n"),
-    };
+    let edit = append(snap, target, snippet);
     let header = snippet.split('{').next().unwrap_or(snippet).trim();
     let name = &snap.file(target).name;
     Some(action(snap, format!("add `{header}` to {name}"), Some(d), target, edit, false))

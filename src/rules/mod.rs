@@ -17,7 +17,7 @@ use crate::sema::{Model, NodeId, ValueKind};
 use crate::source::Origin;
 use crate::syntax::ast;
 use indexmap::IndexMap;
-use ir::{Ex, Rule, Source};
+use ir::{Rule, Source};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Every rule of a run, stdlib rules first, by id.
@@ -308,8 +308,7 @@ pub fn evaluate_only(
             }
             failed += 1;
             if let eval::Val::Node(node) = item {
-                let top = model.top_level(node).unwrap_or(node);
-                if waivers.contains_key(&(rule.id.as_str(), top)) || waivers.contains_key(&(rule.id.as_str(), node)) {
+                if is_waived(model, &waivers, &rule.id, node) {
                     out.waived += 1;
                     continue;
                 }
@@ -328,20 +327,16 @@ pub fn evaluate_only(
         }
         if !group.is_empty() {
             // One finding for every item that fails: the variable now holds them all.
-            let nodes: Vec<NodeId> = group
-                .iter()
-                .filter_map(|v| match v {
-                    eval::Val::Node(n) if model.node(*n).origin == Origin::Spec => Some(*n),
-                    _ => None,
-                })
-                .collect();
-            let about: Vec<String> = group
-                .iter()
-                .filter_map(|v| match v {
-                    eval::Val::Node(n) => model.node(*n).id.clone(),
-                    _ => None,
-                })
-                .collect();
+            let (mut nodes, mut about) = (Vec::new(), Vec::new());
+            for v in &group {
+                if let eval::Val::Node(n) = v {
+                    let node = model.node(*n);
+                    if node.origin == Origin::Spec {
+                        nodes.push(*n);
+                    }
+                    about.extend(node.id.clone());
+                }
+            }
             env.slots[0] = eval::Val::List(group);
             if let Some(mut d) =
                 finding(&mut env, rule, body, nodes.first().copied(), &nodes, &waivers, &mut out.waived)
@@ -352,9 +347,12 @@ pub fn evaluate_only(
         }
         out.stats.insert(rule.id.clone(), (seen, failed));
         // Several quantifiers (or items) may have found the same item.
-        if own_items_unordered(&record.evaluated) {
-            record.evaluated.sort_unstable();
-            record.evaluated.dedup();
+        // `failed` is searched by the regulation view, so both lists are kept sorted.
+        for list in [&mut record.evaluated, &mut record.failed] {
+            if own_items_unordered(list) {
+                list.sort_unstable();
+                list.dedup();
+            }
         }
         out.items.insert(rule.id.clone(), record);
     }
@@ -395,8 +393,7 @@ fn finding<'a>(
     let place = pointed.or(in_spec).or_else(|| place::fallback(model, env.nodes_of_kind, body));
     if let Some(p) = place.filter(|p| Some(*p) != in_spec) {
         // A finding placed elsewhere than its item can be waived for the item it points at.
-        let top = model.top_level(p).unwrap_or(p);
-        if waivers.contains_key(&(rule.id.as_str(), top)) || waivers.contains_key(&(rule.id.as_str(), p)) {
+        if is_waived(model, waivers, &rule.id, p) {
             *waived += 1;
             return None;
         }
@@ -430,6 +427,13 @@ fn finding<'a>(
     }
     d.refs = rule.refs.clone();
     Some(d)
+}
+
+/// Whether a waiver in force sets aside `rule`'s finding about `node` (a waiver names the item
+/// or the top-level item it sits in).
+fn is_waived(model: &Model, waivers: &HashMap<(&str, NodeId), ()>, rule: &str, node: NodeId) -> bool {
+    let top = model.top_level(node).unwrap_or(node);
+    waivers.contains_key(&(rule, top)) || waivers.contains_key(&(rule, node))
 }
 
 /// Nodes of each kind, nested blocks included, in model order.
@@ -527,44 +531,14 @@ fn waivers<'m>(
 /// The kinds a rule's conditions search (`any d in document ...`), in the order written, for
 /// saying what a rule about the spec as a whole looked for when it found nothing.
 pub fn kinds_searched<'m>(model: &'m Model, rule: &Rule) -> Vec<&'m str> {
-    fn walk(e: &Ex, out: &mut Vec<KindId>) {
-        match e {
-            Ex::Lit(_) | Ex::Today | Ex::Var(_) => {}
-            Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => walk(b, out),
-            Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
-                walk(a, out);
-                walk(b, out);
-            }
-            Ex::List(items) => items.iter().for_each(|i| walk(i, out)),
-            Ex::Nearest(text, source) => {
-                walk(text, out);
-                walk_source(source, out);
-            }
-            Ex::Quantified { source, filter, .. }
-            | Ex::Count { source, filter, .. }
-            | Ex::Those { source, filter, .. } => {
-                walk_source(source, out);
-                if let Some(f) = filter {
-                    walk(f, out);
-                }
-            }
-        }
-    }
-    fn walk_source(source: &Source, out: &mut Vec<KindId>) {
-        match source {
-            Source::Kind(k) | Source::Referrers { kind: k, .. } => out.push(*k),
-            Source::Expr(e) => walk(e, out),
-            Source::Once => {}
-        }
-    }
     let mut kinds = Vec::new();
     if let Some(body) = &rule.body {
         if let Some(f) = &body.filter {
-            walk(f, &mut kinds);
+            place::ex_kinds(f, &mut kinds);
         }
-        walk(&body.require, &mut kinds);
+        place::ex_kinds(&body.require, &mut kinds);
     }
-    let mut seen = Vec::new();
+    let mut seen: Vec<KindId> = Vec::new();
     for k in kinds {
         if !seen.contains(&k) {
             seen.push(k);

@@ -56,7 +56,7 @@ pub(super) fn fallback(model: &Model, nodes_of_kind: &[Vec<NodeId>], body: &Body
 }
 
 /// The kinds a condition ranges over, in the order written: what the rule is about.
-fn ex_kinds(e: &Ex, out: &mut Vec<usize>) {
+pub(super) fn ex_kinds(e: &Ex, out: &mut Vec<usize>) {
     match e {
         Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } | Ex::Those { source, filter, .. } => {
             source_kinds(source, out);

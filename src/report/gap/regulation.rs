@@ -119,30 +119,30 @@ pub(super) fn per_system(
             applies_from: from.map(|d| d.to_string()),
         }
     };
+    // The obligations of each target, gathered in one pass (a look-up per system, not a scan
+    // of every obligation of every system).
+    let mut by_target: HashMap<Option<NodeId>, Vec<(usize, Obligation)>> = HashMap::default();
+    for ((t, ri), (rules, f)) in &applied {
+        by_target.entry(*t).or_default().push((*ri, obligation(*ri, rules, *f)));
+    }
+    let mut take = |t: Option<NodeId>| {
+        let mut list = by_target.remove(&t).unwrap_or_default();
+        list.sort_by_key(|(ri, _)| *ri);
+        list.into_iter().map(|(_, o)| o).collect::<Vec<_>>()
+    };
     let mut systems = Vec::new();
     if let Some(k) = system_kind {
         for &s in model.items_of(k) {
             if model.node(s).origin != crate::source::Origin::Spec {
                 continue;
             }
-            let mut obligations: Vec<(usize, Obligation)> = applied
-                .iter()
-                .filter(|((t, _), _)| *t == Some(s))
-                .map(|((_, ri), (rules, f))| (*ri, obligation(*ri, rules, *f)))
-                .collect();
-            obligations.sort_by_key(|(ri, _)| *ri);
             systems.push(SystemObligations {
                 system: model.node(s).id.clone().unwrap_or_default(),
                 title: model.node(s).title.clone().unwrap_or_default(),
-                obligations: obligations.into_iter().map(|(_, o)| o).collect(),
+                obligations: take(Some(s)),
             });
         }
     }
-    let mut organization: Vec<(usize, Obligation)> = applied
-        .iter()
-        .filter(|((t, _), _)| t.is_none())
-        .map(|((_, ri), (rules, f))| (*ri, obligation(*ri, rules, *f)))
-        .collect();
-    organization.sort_by_key(|(ri, _)| *ri);
-    (systems, organization.into_iter().map(|(_, o)| o).collect())
+    let organization = take(None);
+    (systems, organization)
 }
