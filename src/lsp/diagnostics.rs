@@ -3,13 +3,20 @@
 
 use super::world::{parse_uri, Snapshot};
 use crate::diagnostics::{Diagnostic, Severity};
-use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, PublishDiagnosticsParams};
+use crate::source::{FileId, Span};
+use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, PublishDiagnosticsParams};
 use std::collections::BTreeMap;
 
 /// The protocol form of one diagnostic, placed at its primary label. The message carries the
 /// primary label, the notes, the clause references and the help, each on its own line, as
 /// `aims check` prints them under the source line.
 pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> Option<lsp_types::Diagnostic> {
+    to_lsp_at(d, &|file, span| ((file.0 as usize) < snap.uris.len()).then(|| snap.location(file, span)))
+}
+
+/// [`to_lsp`], with the place of each label given by `place` (`None`: a file the editor
+/// cannot be shown, whose label is left out).
+pub fn to_lsp_at(d: &Diagnostic, place: &dyn Fn(FileId, Span) -> Option<Location>) -> Option<lsp_types::Diagnostic> {
     let primary = d.primary_label()?;
     let mut message = d.message.clone();
     if !primary.message.is_empty() {
@@ -27,11 +34,13 @@ pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> Option<lsp_types::Diagnostic> 
     let related: Vec<DiagnosticRelatedInformation> = d
         .labels
         .iter()
-        .filter(|l| !l.primary && (l.file.0 as usize) < snap.uris.len())
-        .map(|l| DiagnosticRelatedInformation { location: snap.location(l.file, l.span), message: l.message.clone() })
+        .filter(|l| !l.primary)
+        .filter_map(|l| {
+            Some(DiagnosticRelatedInformation { location: place(l.file, l.span)?, message: l.message.clone() })
+        })
         .collect();
     Some(lsp_types::Diagnostic {
-        range: snap.range(primary.file, primary.span),
+        range: place(primary.file, primary.span)?.range,
         severity: Some(match d.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,

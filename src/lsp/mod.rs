@@ -16,6 +16,7 @@ mod at;
 mod code_action;
 mod completion;
 mod diagnostics;
+mod first;
 mod folding;
 mod formatting;
 mod hover;
@@ -149,9 +150,10 @@ fn show_message(text: &str) -> Notification {
 
 struct Server<'c> {
     world: World,
-    /// What was last published for each URI: a file whose findings did not change is not
-    /// sent again (in a large spec a keystroke changes the findings of one file or a few).
-    published: std::collections::HashMap<String, Vec<lsp_types::Diagnostic>>,
+    /// What was last published for each URI, and for which version of an open document: a
+    /// file whose findings did not change is not sent again (in a large spec a keystroke
+    /// changes the findings of one file or a few).
+    published: std::collections::HashMap<String, (Option<i32>, Vec<lsp_types::Diagnostic>)>,
     /// `AIMS_LSP_TIMINGS=1`: how long each compilation and publication took, on stderr (the
     /// editor's log of the server).
     timings: bool,
@@ -186,6 +188,8 @@ impl Server<'_> {
             // Compile once the editor is quiet: a burst of keystrokes costs one compilation.
             if self.world.dirty && self.backlog.is_empty() && self.connection.receiver.is_empty() {
                 self.submit();
+                // While the compile thread works, the edited files' own diagnostics, at once.
+                self.publish_first();
             }
             let Some(msg) = self.next() else { return Ok(()) };
             match msg {
@@ -261,6 +265,7 @@ impl Server<'_> {
     fn await_newest(&mut self) {
         if self.world.dirty {
             self.submit();
+            self.publish_first();
         }
         while self.done.is_none_or(|g| g < self.world.generation) {
             match self.results.recv() {
@@ -327,10 +332,12 @@ impl Server<'_> {
         let mut sent = 0;
         for p in diagnostics::publish_all(snap, &previously) {
             let uri = p.uri.as_str().to_string();
-            if !self.world.touched.contains(&uri) && self.published.get(&uri) == Some(&p.diagnostics) {
+            if !self.world.touched.contains(&uri)
+                && self.published.get(&uri).is_some_and(|(v, d)| *v == p.version && *d == p.diagnostics)
+            {
                 continue;
             }
-            self.published.insert(uri, p.diagnostics.clone());
+            self.published.insert(uri, (p.version, p.diagnostics.clone()));
             sent += 1;
             let _ = self
                 .connection
@@ -342,6 +349,49 @@ impl Server<'_> {
             eprintln!(
                 "aims lsp: compiled in {:.1} ms, published {sent} files in {:.1} ms",
                 compiled_in.as_secs_f64() * 1e3,
+                started.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+
+    /// The first diagnostics of every open document changed since diagnostics were last
+    /// published for it (`first.rs`): its own errors against the last complete analysis, and
+    /// that analysis's findings carried through the edit. A document published here is no
+    /// longer `touched`: the full compile's diagnostics are sent for it only if they differ.
+    fn publish_first(&mut self) {
+        let started = std::time::Instant::now();
+        let Some(snap) = self.world.snapshot.as_mut() else { return };
+        let mut uris: Vec<&String> = self.world.touched.iter().filter(|u| self.world.open.contains_key(*u)).collect();
+        uris.sort();
+        let mut sent = Vec::new();
+        for uri in uris {
+            let doc = &self.world.open[uri];
+            if snap.version_of(uri) == Some(doc.version) {
+                continue;
+            }
+            let first = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                first::first_diagnostics(snap, uri, &doc.text, doc.version)
+            }));
+            match first {
+                Ok(Some(p)) => sent.push((uri.clone(), p)),
+                Ok(None) => {}
+                // The model may be half changed: no answer from it until the compile in
+                // flight replaces it.
+                Err(_) => {
+                    self.world.snapshot = None;
+                    break;
+                }
+            }
+        }
+        let count = sent.len();
+        for (uri, p) in sent {
+            self.world.touched.remove(&uri);
+            self.published.insert(uri, (p.version, p.diagnostics.clone()));
+            self.send(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.into(), p)));
+        }
+        if self.timings && count > 0 {
+            eprintln!(
+                "aims lsp: first diagnostics of {count} edited files in {:.1} ms",
                 started.elapsed().as_secs_f64() * 1e3
             );
         }

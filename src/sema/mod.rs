@@ -5,6 +5,7 @@ mod build;
 pub mod model;
 mod resolve;
 pub mod schema;
+pub mod single;
 
 pub use model::{Model, Node, NodeId, Referrer, Value, ValueKind};
 pub use schema::{KindId, Schema};

@@ -11,6 +11,12 @@ use crate::syntax::ast;
 const SUGGESTION_BUDGET: usize = 200;
 
 pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
+    resolve_from(model, 0, diags)
+}
+
+/// Resolves the references of the nodes from `first` on (a file checked on its own, added
+/// after the nodes of a model already resolved: see `single.rs`).
+pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diagnostic>) {
     let mut budget = SUGGESTION_BUDGET;
     // Nested blocks by the ID they have inside their item, for references that allow a nested
     // kind (`controls: [A.7.4]` finds the catalogue's control A.7.4 when the spec has no
@@ -26,7 +32,7 @@ pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
         }
     }
     let nested = Nested(nested, in_order);
-    for i in 0..model.nodes.len() {
+    for i in first..model.nodes.len() {
         let id = NodeId(i as u32);
         if !model.nodes[i].fields.values().any(has_pending) {
             continue;

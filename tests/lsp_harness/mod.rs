@@ -18,6 +18,9 @@
 //! format. Files named in a step are opened first, as an editor does. The answers, with the
 //! temporary folder's URI replaced by `file:///`, make the snapshot.
 
+// Each test binary that includes the harness uses a part of it.
+#![allow(dead_code)]
+
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -144,6 +147,28 @@ impl Client {
                     };
                 }
                 Message::Response(_) | Message::Request(_) => {}
+            }
+        }
+    }
+
+    /// Waits for the next diagnostics published for the file `name` (those of other files
+    /// published meanwhile are kept), and returns them.
+    pub fn next_published(&mut self, name: &str) -> Value {
+        let uri = self.uri(name);
+        loop {
+            let msg = self
+                .conn
+                .receiver
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no diagnostics for `{name}` within 60 s"));
+            if let Message::Notification(n) = msg {
+                if n.method == "textDocument/publishDiagnostics" {
+                    let at = n.params["uri"].as_str().unwrap_or_default().to_string();
+                    self.published.insert(at.clone(), n.params["diagnostics"].clone());
+                    if at == uri {
+                        return n.params;
+                    }
+                }
             }
         }
     }
