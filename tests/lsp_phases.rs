@@ -147,3 +147,30 @@ fn rule_findings_of_the_last_compile_move_with_the_edit_or_go() {
     let full = findings(&serde_json::json!({ "diagnostics": client.published[&client.uri("/zz-systems.aims")] }));
     assert_eq!(full, moved, "the full compile gives them back");
 }
+
+/// Hover and completion in the document just edited are answered while its compile runs, from
+/// the editor's text: a hover below the edit gives the place in the new text, completion
+/// offers what the new text needs. (Answered at once or after the compile, the answer is
+/// the same: this checks that the quick path never gives positions of the older text.)
+#[test]
+fn hover_and_completion_in_the_edited_document_speak_of_its_new_text() {
+    let mut client = start(SYSTEMS);
+    let uri = client.uri("/zz-systems.aims");
+    let at = |line: u32, character: u32| serde_json::json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+    // Two lines above the system: `owner: priya` is now on line 3.
+    let commented = format!("// the triage system\n// owned by the ED\n{SYSTEMS}");
+    client.change("/zz-systems.aims", None, &commented);
+    let hover = client.request("textDocument/hover", at(3, 11));
+    assert!(hover["contents"]["value"].as_str().is_some_and(|v| v.contains("Priya Raman")), "{hover}");
+    assert_eq!(hover["range"]["start"], serde_json::json!({ "line": 3, "character": 9 }), "{hover}");
+    assert_eq!(hover["range"]["end"], serde_json::json!({ "line": 3, "character": 14 }), "{hover}");
+    // A field being typed on line 7: the fields a system has that are not written yet.
+    client.change("/zz-systems.aims", None, &commented.replace("  tier: 1\n", "  tier: 1\n  in\n"));
+    let completion = client.request("textDocument/completion", at(7, 4));
+    let labels: Vec<&str> =
+        completion["items"].as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"intended_use") && !labels.contains(&"tier"), "{labels:?}");
+    let edit = &completion["items"][0]["textEdit"]["range"];
+    assert_eq!(edit["start"], serde_json::json!({ "line": 7, "character": 2 }), "{completion}");
+    assert_eq!(edit["end"], serde_json::json!({ "line": 7, "character": 4 }), "{completion}");
+}

@@ -4,6 +4,7 @@
 //! the kinds the field accepts, catalogue controls with their titles, or standard references.
 
 use super::at::element_type;
+use super::position::LineIndex;
 use super::world::Snapshot;
 use crate::contract;
 use crate::sema::schema::{KindId, Prim, Type};
@@ -118,16 +119,28 @@ fn frame_kind(snap: &Snapshot, frames: &[Frame]) -> Option<KindId> {
     kind
 }
 
-pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<CompletionResponse> {
+/// Completion at a position of the document; `fresh` is the editor's text of it when that is
+/// newer than the snapshot's (a compile is under way): completion reads only the text around
+/// the cursor and the snapshot's schema and IDs, so it need not wait for the compile.
+pub fn completion(snap: &Snapshot, params: CompletionParams, fresh: Option<&str>) -> Option<CompletionResponse> {
     let pos = params.text_document_position;
-    let file = snap.file_id(pos.text_document.uri.as_str())?;
-    let text = snap.text(file);
-    let offset = snap.offset(file, pos.position);
+    let fresh_lines;
+    let (text, lines) = match fresh {
+        Some(text) => {
+            fresh_lines = LineIndex::new(text);
+            (text, &fresh_lines)
+        }
+        None => {
+            let file = snap.file_id(pos.text_document.uri.as_str())?;
+            (snap.text(file), snap.lines(file))
+        }
+    };
+    let offset = lines.offset(text, pos.position);
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = &text[line_start..offset];
     let partial_len: usize = line.chars().rev().take_while(|c| id_char(*c)).map(char::len_utf8).sum();
     let partial_span = Span::new(offset - partial_len, offset);
-    let range = snap.range(file, partial_span);
+    let range = lines.range(text, partial_span);
     let frames = open_blocks(text, line_start);
     let schema = &snap.c.model.schema;
     // Clients filter too, but a spec with thousands of people would send thousands of items
@@ -173,12 +186,9 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
                 }
             }
             Type::Ref(kinds) => {
-                for node in targets(snap, kinds) {
+                for node in targets(snap, kinds, &typed, MAX_ITEMS + 1) {
                     let n = snap.c.model.node(node);
                     let Some(id) = n.id.clone() else { continue };
-                    if !id.to_lowercase().contains(&typed) {
-                        continue;
-                    }
                     let detail = format!("{} {}", snap.c.model.kind_name(node), n.title.clone().unwrap_or_default());
                     add(id.clone(), CompletionItemKind::REFERENCE, Some(detail.trim().to_string()), None, id);
                 }
@@ -284,18 +294,28 @@ fn decidable_kinds(snap: &Snapshot) -> Vec<KindId> {
     out
 }
 
-/// Items that a reference to one of `kinds` may name: the spec's and the stdlib's items of
-/// those kinds, and the catalogue entries of a nested kind (`A.7.4` for a control).
-fn targets(snap: &Snapshot, kinds: &[KindId]) -> Vec<NodeId> {
+/// Items that a reference to one of `kinds` may name and whose ID holds `typed` (lower case),
+/// at most `cap`, in the order of their IDs: the spec's and the stdlib's items of those kinds
+/// (from the snapshot's sorted IDs), then the catalogue entries of a nested kind (`A.7.4` for a
+/// control) that no item decides.
+fn targets(snap: &Snapshot, kinds: &[KindId], typed: &str, cap: usize) -> Vec<NodeId> {
     let model = &snap.c.model;
-    let mut out: Vec<NodeId> = kinds.iter().flat_map(|k| model.items_of(*k).iter().copied()).collect();
+    let mut out: Vec<NodeId> = snap
+        .ids
+        .iter()
+        .filter(|(id, n)| id.contains(typed) && kinds.contains(&model.node(*n).kind))
+        .map(|(_, n)| *n)
+        .take(cap)
+        .collect();
     if kinds.iter().any(|k| model.schema.kind(*k).nested) {
-        let decided: std::collections::HashSet<String> = out.iter().filter_map(|n| model.node(*n).id.clone()).collect();
         let standards = model.schema.kind_id(contract::STANDARD).map_or(&[][..], |s| model.items_of(s));
         for top in standards {
             for node in anchors(snap, *top) {
                 let n = model.node(node);
-                if kinds.contains(&n.kind) && n.id.as_ref().is_some_and(|id| !decided.contains(id)) {
+                let Some(id) = &n.id else { continue };
+                // A catalogue entry decided by an item of the spec is offered as that item.
+                let decided = model.lookup(id).is_some_and(|d| kinds.contains(&model.node(d).kind));
+                if out.len() < cap && kinds.contains(&n.kind) && !decided && id.to_lowercase().contains(typed) {
                     out.push(node);
                 }
             }

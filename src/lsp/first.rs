@@ -99,6 +99,17 @@ impl Edit {
         }
     }
 
+    /// Where the offset `at` of the new text was in the old one; `None` inside the edit.
+    pub fn unmap(&self, at: usize) -> Option<usize> {
+        if at <= self.start {
+            Some(at)
+        } else if at >= self.new_end {
+            Some(at - self.new_end + self.old_end)
+        } else {
+            None
+        }
+    }
+
     /// A finding of the old text of `file` carried into the new one, its labels in the file
     /// moved; `None` when the edit touches one of them.
     fn carry(&self, d: &Diagnostic, file: FileId) -> Option<Diagnostic> {

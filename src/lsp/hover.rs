@@ -4,12 +4,40 @@
 //! rule behind a finding.
 
 use super::at::{self, At};
+use super::first::Edit;
+use super::position::LineIndex;
 use super::world::Snapshot;
 use crate::contract;
 use crate::sema::schema::{KindId, Type};
 use crate::sema::{NodeId, ValueKind};
+use crate::source::Span;
 use crate::syntax::ast;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+/// Hover in a document whose text in the editor (`fresh`) is newer than the snapshot's, while
+/// the compile of it runs: the position is taken back through the edit to the snapshot's text,
+/// answered there, and the range brought forward again. `None` when the snapshot cannot tell:
+/// the cursor is in an item the edit touches (its kind, its fields, what it refers to may all
+/// have changed), or in a file the snapshot does not hold; the caller then waits for the
+/// compile, so that no answer is about an older text.
+pub fn hover_fresh(snap: &Snapshot, mut params: HoverParams, fresh: &str) -> Option<Option<Hover>> {
+    let file = snap.file_id(params.text_document_position_params.text_document.uri.as_str())?;
+    let old = snap.text(file);
+    let edit = Edit::between(old, fresh);
+    let lines = LineIndex::new(fresh);
+    let at = edit.unmap(lines.offset(fresh, params.text_document_position_params.position))?;
+    let item = snap.tree(file).items.iter().map(|i| i.span()).find(|s| s.start as usize <= at && at <= s.end as usize);
+    if item.is_some_and(|s| edit.map(s).is_none()) {
+        return None;
+    }
+    params.text_document_position_params.position = snap.lines(file).position(old, at);
+    let Some(mut answer) = hover(snap, params) else { return Some(None) };
+    if let Some(range) = answer.range {
+        let span = Span::new(snap.offset(file, range.start), snap.offset(file, range.end));
+        answer.range = Some(lines.range(fresh, edit.map(span)?));
+    }
+    Some(Some(answer))
+}
 
 pub fn hover(snap: &Snapshot, params: HoverParams) -> Option<Hover> {
     let pos = params.text_document_position_params;
@@ -167,9 +195,16 @@ pub fn catalogue_entries(snap: &Snapshot, id: Option<&str>) -> Vec<NodeId> {
 /// The rules behind the findings at the cursor: title, severity, clause references and doc.
 fn findings_doc(snap: &Snapshot, file: crate::source::FileId, offset: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for d in &snap.c.diagnostics {
-        let Some(l) = d.primary_label() else { continue };
-        if l.file != file || offset < l.span.start as usize || offset > l.span.end as usize {
+    // Diagnostics are sorted by file and position (those without a place last): only the
+    // file's own are looked at, not every finding of a large spec.
+    let diags = &snap.c.diagnostics;
+    let first = diags.partition_point(|d| d.primary_label().is_some_and(|l| l.file < file));
+    for d in &diags[first..] {
+        let Some(l) = d.primary_label().filter(|l| l.file == file) else { break };
+        if offset < l.span.start as usize {
+            break;
+        }
+        if offset > l.span.end as usize {
             continue;
         }
         let Some(rule) = snap.c.rules.rules.get(&d.code) else { continue };

@@ -182,6 +182,12 @@ const ANSWERED_DURING_A_COMPILE: &[&str] = &[
     req::Formatting::METHOD,
 ];
 
+/// Requests answered at once even in a document edited since the last analysis, from the
+/// editor's text of it and that analysis: completion reads only the text around the cursor
+/// and the analysis's schema and IDs. (Hover too, outside the items the edit touches: see
+/// `Server::hover_now`.) Typing never waits for the compile it starts.
+const ANSWERED_FROM_THE_EDITORS_TEXT: &[&str] = &[req::Completion::METHOD];
+
 impl Server<'_> {
     fn main_loop(&mut self) -> Result<(), String> {
         loop {
@@ -449,13 +455,37 @@ impl Server<'_> {
         }
     }
 
+    /// A hover in a document edited since the last analysis, answered from it when the edit
+    /// leaves the hovered item alone (`hover::hover_fresh`); `None` to wait for the compile.
+    fn hover_now(&self, r: &Request) -> Option<Response> {
+        let uri = r.params.get("textDocument").and_then(|d| d.get("uri")).and_then(Value::as_str)?;
+        let (doc, snap) = (self.world.open.get(uri)?, self.world.snapshot.as_ref()?);
+        if self.world.current_for(uri) {
+            return None;
+        }
+        let params = serde_json::from_value(r.params.clone()).ok()?;
+        let answer = std::panic::catch_unwind(AssertUnwindSafe(|| hover::hover_fresh(snap, params, &doc.text)));
+        Some(match answer {
+            Ok(answer) => Response::new_ok(r.id.clone(), answer?),
+            Err(_) => internal_error(r.id.clone()),
+        })
+    }
+
     fn request(&mut self, r: Request) {
+        if r.method == req::HoverRequest::METHOD {
+            if let Some(response) = self.hover_now(&r) {
+                return self.send(Message::Response(response));
+            }
+        }
         // The stdlib's documents need no analysis; a request on a document whose present text
         // the last snapshot holds is answered from it; every other waits for the newest texts.
         let document = r.params.get("textDocument").and_then(|d| d.get("uri")).and_then(Value::as_str);
         let answerable_now = r.method == STDLIB_SOURCE
             || (ANSWERED_DURING_A_COMPILE.contains(&r.method.as_str())
-                && document.is_some_and(|u| self.world.current_for(u)));
+                && document.is_some_and(|u| self.world.current_for(u)))
+            || (ANSWERED_FROM_THE_EDITORS_TEXT.contains(&r.method.as_str())
+                && self.world.snapshot.is_some()
+                && document.is_some_and(|u| self.world.open.contains_key(u)));
         if !answerable_now {
             self.await_newest();
         }
@@ -483,6 +513,12 @@ impl Server<'_> {
                     .ok_or_else(|| format!("`{}` is not a file of the aims standard library", p.uri.as_str()))
             }));
         }
+        // The editor's text of the document, when the snapshot holds an older one.
+        let document = params.get("textDocument").and_then(|d| d.get("uri")).and_then(Value::as_str);
+        let fresh = document
+            .filter(|u| !self.world.current_for(u))
+            .and_then(|u| self.world.open.get(u))
+            .map(|d| d.text.clone());
         let Some(snap) = self.world.snapshot.as_ref() else {
             return Some(Err("aims could not check the workspace yet (an internal error)".into()));
         };
@@ -492,7 +528,7 @@ impl Server<'_> {
             req::References::METHOD => call(params, |p| Ok(navigation::references(snap, p))),
             req::DocumentSymbolRequest::METHOD => call(params, |p| Ok(symbols::document(snap, p))),
             req::WorkspaceSymbolRequest::METHOD => call(params, |p| Ok(symbols::workspace(snap, p))),
-            req::Completion::METHOD => call(params, |p| Ok(completion::completion(snap, p))),
+            req::Completion::METHOD => call(params, |p| Ok(completion::completion(snap, p, fresh.as_deref()))),
             req::PrepareRenameRequest::METHOD => call(params, |p| rename::prepare(snap, p)),
             req::Rename::METHOD => call(params, |p| rename::rename(snap, p)),
             req::CodeActionRequest::METHOD => call(params, |p| Ok(code_action::code_actions(snap, p))),
