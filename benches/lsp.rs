@@ -1,5 +1,7 @@
 //! Latency of `aims lsp` as an editor feels it, in-process over `Connection::memory()`:
-//! diagnostics published after a keystroke, hover and completion answered.
+//! diagnostics published after a keystroke (the edited file's first, then the full
+//! compile's), hover and completion answered, also in the document being typed while its
+//! compile runs.
 //!
 //!     cargo bench --bench lsp                     # a 2,000-line file, then a 20 MB spec
 //!     cargo bench --bench lsp -- --mb 5           # a smaller large spec
@@ -112,6 +114,25 @@ impl Session {
         }
     }
 
+    /// Waits until the newest texts are analysed and their diagnostics out (a request that
+    /// needs the newest analysis is answered then); what was published is forgotten.
+    fn sync(&mut self) {
+        self.request("workspace/symbol", json!({ "query": "\u{1}" }));
+        self.published.clear();
+    }
+
+    /// Version `v` of `uri`: the digit at column 8 of `line` changed (`tier: 2` <-> `tier: 3`).
+    fn keystroke(&self, uri: &str, v: usize, line: u32) {
+        let digit = if v % 2 == 0 { "2" } else { "3" };
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": v },
+                "contentChanges": [{ "range": { "start": { "line": line, "character": 8 }, "end": { "line": line, "character": 9 } }, "text": digit }]
+            }),
+        );
+    }
+
     /// Waits for the diagnostics of `uri` (other notifications are dropped).
     fn await_diagnostics(&mut self, uri: &str) {
         if let Some(i) = self.published.iter().position(|u| u == uri) {
@@ -159,23 +180,23 @@ fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
         json!({ "textDocument": { "uri": uri, "languageId": "aims", "version": 0, "text": text } }),
     );
     s.await_diagnostics(&uri);
+    s.sync();
     // The line `  tier: 2` of the first system: its digit is the keystroke.
     let line = text.lines().position(|l| l == "  tier: 2").unwrap() as u32;
-    let mut keystrokes = Vec::new();
+    let target = if label.contains("MB") { 300.0 } else { 50.0 };
+    let (mut first, mut complete) = (Vec::new(), Vec::new());
     for v in 1..=runs {
-        let digit = if v % 2 == 0 { "2" } else { "3" };
         let start = Instant::now();
-        s.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": { "uri": uri, "version": v },
-                "contentChanges": [{ "range": { "start": { "line": line, "character": 8 }, "end": { "line": line, "character": 9 } }, "text": digit }]
-            }),
-        );
+        s.keystroke(&uri, v, line);
+        // The edited file's own diagnostics come first; a request that needs the newest
+        // analysis is answered once the full compile's diagnostics are out.
         s.await_diagnostics(&uri);
-        keystrokes.push(start.elapsed());
+        first.push(start.elapsed());
+        s.sync();
+        complete.push(start.elapsed());
     }
-    summary(&format!("{label}: keystroke -> diagnostics"), keystrokes, if label.contains("MB") { 300.0 } else { 50.0 });
+    summary(&format!("{label}: keystroke -> first diagnostics (edited file)"), first, target);
+    summary(&format!("{label}: keystroke -> complete diagnostics"), complete, target);
     // `owner: owner_0` in the first system, and completion just after `owner: `.
     let owner_line = text.lines().position(|l| l == "  owner: owner_0").unwrap() as u32;
     let at = |c: u32| json!({ "textDocument": { "uri": uri }, "position": { "line": owner_line, "character": c } });
@@ -194,6 +215,26 @@ fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
     summary(&format!("{label}: hover"), hovers, 20.0);
     summary(&format!("{label}: completion"), completions, 20.0);
 
+    // A keystroke, then at once, in the same document while its compile runs: a completion in
+    // the edited item, and a hover in the next item (the edit leaves it alone).
+    let next_owner = text.lines().position(|l| l == "  owner: owner_1").unwrap() as u32;
+    let hover_next = json!({ "textDocument": { "uri": uri }, "position": { "line": next_owner, "character": 12 } });
+    let (mut hovers, mut completions) = (Vec::new(), Vec::new());
+    for v in runs + 1..=2 * runs {
+        s.keystroke(&uri, v, line);
+        let start = Instant::now();
+        let c = s.request("textDocument/completion", at(9));
+        completions.push(start.elapsed());
+        assert!(c["items"].as_array().is_some_and(|a| !a.is_empty()), "completion answered: {c}");
+        let start = Instant::now();
+        let h = s.request("textDocument/hover", hover_next.clone());
+        hovers.push(start.elapsed());
+        assert!(h["contents"]["value"].as_str().is_some_and(|v| v.contains("owner_1")), "hover answered: {h}");
+        s.sync();
+    }
+    summary(&format!("{label}: completion in the edited file during its compile"), completions, 20.0);
+    summary(&format!("{label}: hover in the edited file during its compile"), hovers, 20.0);
+
     // A keystroke in `file`, then at once a hover in another open file: answered while the
     // spec recompiles, or only after.
     let Some((other, other_text)) = files.iter().find(|(n, _)| n != file) else { return };
@@ -203,24 +244,18 @@ fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
         json!({ "textDocument": { "uri": other_uri, "languageId": "aims", "version": 0, "text": other_text } }),
     );
     s.await_diagnostics(&other_uri);
+    s.sync();
     let other_line = other_text.lines().position(|l| l.starts_with("  owner: owner_")).unwrap() as u32;
     let hover_other =
         json!({ "textDocument": { "uri": other_uri }, "position": { "line": other_line, "character": 12 } });
     let mut during = Vec::new();
-    for v in runs + 1..=2 * runs {
-        let digit = if v % 2 == 0 { "2" } else { "3" };
-        s.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": { "uri": uri, "version": v },
-                "contentChanges": [{ "range": { "start": { "line": line, "character": 8 }, "end": { "line": line, "character": 9 } }, "text": digit }]
-            }),
-        );
+    for v in 2 * runs + 1..=3 * runs {
+        s.keystroke(&uri, v, line);
         let start = Instant::now();
         let h = s.request("textDocument/hover", hover_other.clone());
         during.push(start.elapsed());
         assert!(h["contents"]["value"].as_str().is_some_and(|v| v.contains("owner_")), "hover answered: {h}");
-        s.await_diagnostics(&uri);
+        s.sync();
     }
     summary(&format!("{label}: hover in another file during a recompile"), during, 20.0);
 }
