@@ -36,6 +36,9 @@ use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
 use world::World;
 
+/// The keywords of the language, as the semantic tokens know them (tested against the grammar).
+pub use tokens::KEYWORDS;
+
 /// `aims/stdlibSource`: the text of an `aims-stdlib:` document, for clients to show it.
 pub const STDLIB_SOURCE: &str = "aims/stdlibSource";
 

@@ -1,5 +1,6 @@
-//! Semantic tokens: kinds, IDs, fields, references, enum values, texts, numbers and comments,
-//! from the tree of the file and what its references resolved to.
+//! Semantic tokens: kinds, IDs, fields, references, enum values, texts, numbers, comments and
+//! the keywords of declarations, rules and waivers, from the tree of the file and what its
+//! references resolved to.
 
 use super::world::Snapshot;
 use crate::source::{FileId, Span};
@@ -7,7 +8,7 @@ use crate::syntax::ast::{self, Block, Entry, Value, ValueKind};
 use lsp_types::{SemanticToken, SemanticTokens, SemanticTokensParams, SemanticTokensResult};
 
 pub const TYPES: &[&str] =
-    &["type", "variable", "property", "string", "number", "enumMember", "namespace", "comment", "function"];
+    &["type", "variable", "property", "string", "number", "enumMember", "namespace", "comment", "function", "keyword"];
 pub const MODIFIERS: &[&str] = &["declaration", "readonly"];
 
 const TYPE: u32 = 0;
@@ -19,8 +20,19 @@ const ENUM_MEMBER: u32 = 5;
 const NAMESPACE: u32 = 6;
 const COMMENT: u32 = 7;
 const FUNCTION: u32 = 8;
+const KEYWORD: u32 = 9;
 const DECLARATION: u32 = 1;
 const READONLY: u32 = 2;
+
+/// The words of the language's syntax (every keyword of `grammar/aims.pest`, checked by
+/// `tests/lsp_keywords.rs`): in schema declarations, rules and waivers they are keywords,
+/// where they are not a field's name (`help:`), a path's segment (`d.label`) or written in a
+/// string; elsewhere (`system`, `at` as an enum value) they are not.
+pub const KEYWORDS: &[&str] = &[
+    "all", "and", "any", "at", "block", "computed", "count", "doc", "enum", "for", "group", "help", "in", "is", "kind",
+    "label", "many", "message", "nearest", "none", "not", "or", "require", "required", "rule", "those", "waive",
+    "where",
+];
 
 struct Tokens<'a> {
     snap: &'a Snapshot,
@@ -123,6 +135,9 @@ impl Tokens<'_> {
                     self.value(&f.value);
                 }
                 if let Some(body) = &r.body {
+                    if let Some(l) = &body.label {
+                        self.push(l.span, STRING, 0);
+                    }
                     self.push(body.message.span, STRING, 0);
                     if let Some(h) = &body.help {
                         self.push(h.span, STRING, 0);
@@ -145,6 +160,42 @@ impl Tokens<'_> {
     }
 }
 
+/// The keywords written in `span` of `text`, outside strings and comments: words of
+/// [`KEYWORDS`] not after a `.` (a path) nor before a `:` (a field).
+fn keywords(text: &str, span: Span, out: &mut Vec<(Span, u32, u32)>) {
+    // Bytes, not characters: every byte that matters here is ASCII, and no slice of the text
+    // is taken that could fall inside a character.
+    let bytes = text.as_bytes();
+    let end = (span.end as usize).min(bytes.len());
+    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b >= 0x80;
+    let mut i = span.start as usize;
+    while i < end {
+        let rest = &bytes[i..end];
+        if rest.starts_with(b"\"\"\"") {
+            i += rest[3..].windows(3).position(|w| w == b"\"\"\"").map_or(rest.len(), |j| j + 6);
+        } else if rest[0] == b'"' {
+            let mut j = 1;
+            while j < rest.len() && rest[j] != b'"' && rest[j] != b'\n' {
+                j += if rest[j] == b'\\' { 2 } else { 1 };
+            }
+            i += j + 1;
+        } else if rest.starts_with(b"//") {
+            i += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        } else if word_byte(rest[0]) {
+            let len = rest.iter().position(|&b| !word_byte(b)).unwrap_or(rest.len());
+            let word = &rest[..len];
+            let after_dot = i > 0 && bytes[i - 1] == b'.';
+            let before_colon = rest[len..].iter().find(|&&b| b != b' ' && b != b'\t') == Some(&b':');
+            if !after_dot && !before_colon && KEYWORDS.iter().any(|k| k.as_bytes() == word) {
+                out.push((Span::new(i, i + len), KEYWORD, 0));
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 pub fn full(snap: &Snapshot, params: SemanticTokensParams) -> Option<SemanticTokensResult> {
     let file = snap.file_id(params.text_document.uri.as_str())?;
     let tree = snap.tree(file);
@@ -152,6 +203,13 @@ pub fn full(snap: &Snapshot, params: SemanticTokensParams) -> Option<SemanticTok
     tree.items.iter().for_each(|i| t.item(i));
     for c in &tree.comments {
         t.push(c.span, COMMENT, 0);
+    }
+    // After the tree's tokens, so that one of them at the same place wins (an enum member
+    // named `none` stays a member).
+    for item in &tree.items {
+        if matches!(item, ast::Item::Kind(_) | ast::Item::Enum(_) | ast::Item::Rule(_) | ast::Item::Waiver(_)) {
+            keywords(snap.text(file), item.span(), &mut t.out);
+        }
     }
     let mut spans = t.out;
     // The stdlib's documents cannot be edited; themes may show that.
