@@ -54,32 +54,59 @@ pub fn to_lsp_at(d: &Diagnostic, place: &dyn Fn(FileId, Span) -> Option<Location
     })
 }
 
-/// One notification per file of the spec (an empty list clears a file's old findings), plus
-/// one per stdlib file that a finding points into (Annex A controls without a decision).
-pub fn publish_all(snap: &Snapshot, previously: &[String]) -> Vec<PublishDiagnosticsParams> {
-    let mut by_file: BTreeMap<u32, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
+/// The diagnostics of one file of a compilation, before they are put in the protocol's form.
+pub struct FileFindings<'a> {
+    pub file: FileId,
+    pub diagnostics: Vec<&'a Diagnostic>,
+}
+
+/// Every file of the spec (an empty list clears a file's old findings), and every stdlib file
+/// that a finding points into (Annex A controls without a decision), with their diagnostics.
+pub fn by_file(snap: &Snapshot) -> Vec<FileFindings<'_>> {
+    let mut by_file: BTreeMap<u32, Vec<&Diagnostic>> = BTreeMap::new();
     for &file in &snap.c.model.spec_files {
         by_file.entry(file.0).or_default();
     }
     for d in &snap.c.diagnostics {
-        let Some(primary) = d.primary_label() else { continue };
-        if let Some(diag) = to_lsp(snap, d) {
-            by_file.entry(primary.file.0).or_default().push(diag);
+        if let Some(primary) = d.primary_label().filter(|l| (l.file.0 as usize) < snap.uris.len()) {
+            by_file.entry(primary.file.0).or_default().push(d);
         }
     }
-    let mut out: Vec<PublishDiagnosticsParams> = by_file
-        .into_iter()
-        .map(|(file, diagnostics)| PublishDiagnosticsParams {
-            uri: parse_uri(&snap.uris[file as usize]),
-            diagnostics,
-            version: snap.version_of(&snap.uris[file as usize]),
-        })
-        .collect();
-    // A file that had findings and is gone from the run (deleted, or closed and not on disk).
-    for uri in previously {
-        if !out.iter().any(|p| p.uri.as_str() == uri) {
-            out.push(PublishDiagnosticsParams { uri: parse_uri(uri), diagnostics: Vec::new(), version: None });
+    by_file.into_iter().map(|(file, diagnostics)| FileFindings { file: FileId(file), diagnostics }).collect()
+}
+
+/// What decides a file's published diagnostics, as one number: its text, its diagnostics and
+/// the texts of the other files their labels point into (which place those labels). The same
+/// number after a compile means the same publication, which need not be made again (in a
+/// large spec, putting every file's findings in the protocol's form costs more than the rest
+/// of the publication).
+pub fn fingerprint(snap: &Snapshot, findings: &FileFindings) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    snap.text(findings.file).hash(&mut h);
+    snap.version_of(&snap.uris[findings.file.0 as usize]).hash(&mut h);
+    let mut others: Vec<FileId> = Vec::new();
+    for d in &findings.diagnostics {
+        (&d.code, d.severity as u8, &d.message, &d.notes, &d.help, &d.refs).hash(&mut h);
+        for l in &d.labels {
+            (l.file.0, l.span.start, l.span.end, &l.message, l.primary).hash(&mut h);
+            if l.file != findings.file && !others.contains(&l.file) {
+                others.push(l.file);
+            }
         }
     }
-    out
+    for f in others.into_iter().filter(|f| (f.0 as usize) < snap.uris.len()) {
+        (&snap.uris[f.0 as usize], snap.text(f)).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The notification for one file.
+pub fn publication(snap: &Snapshot, findings: &FileFindings) -> PublishDiagnosticsParams {
+    let uri = &snap.uris[findings.file.0 as usize];
+    PublishDiagnosticsParams {
+        uri: parse_uri(uri),
+        diagnostics: findings.diagnostics.iter().filter_map(|d| to_lsp(snap, d)).collect(),
+        version: snap.version_of(uri),
+    }
 }

@@ -133,6 +133,7 @@ pub fn run(connection: &Connection) -> Result<(), String> {
     let mut server = Server {
         world: World::new(root, today),
         published: Default::default(),
+        fingerprints: Default::default(),
         timings,
         connection,
         backlog: Default::default(),
@@ -157,6 +158,9 @@ struct Server<'c> {
     /// file whose findings did not change is not sent again (in a large spec a keystroke
     /// changes the findings of one file or a few).
     published: std::collections::HashMap<String, (Option<i32>, Vec<lsp_types::Diagnostic>)>,
+    /// The fingerprint of what the full compile last published for each URI (none after the
+    /// first diagnostics of an edit, which the next publication compares in full).
+    fingerprints: std::collections::HashMap<String, u64>,
     /// `AIMS_LSP_TIMINGS=1`: how long each compilation and publication took, on stderr (the
     /// editor's log of the server).
     timings: bool,
@@ -333,25 +337,43 @@ impl Server<'_> {
         let _ = self.connection.sender.send(msg);
     }
 
-    /// Publishes the diagnostics of every file whose findings changed, or whose text did.
+    /// Publishes the diagnostics of every file whose findings changed, or whose text did. A
+    /// file whose text and findings are those of its last publication is not even put in the
+    /// protocol's form again (`diagnostics::fingerprint`).
     fn publish(&mut self, compiled_in: std::time::Duration) {
         let started = std::time::Instant::now();
         let Some(snap) = self.world.snapshot.as_ref() else { return };
-        let previously: Vec<String> = self.published.keys().cloned().collect();
         let mut sent = 0;
-        for p in diagnostics::publish_all(snap, &previously) {
-            let uri = p.uri.as_str().to_string();
-            if !self.world.touched.contains(&uri)
-                && self.published.get(&uri).is_some_and(|(v, d)| *v == p.version && *d == p.diagnostics)
-            {
+        let mut seen = std::collections::HashSet::new();
+        for findings in diagnostics::by_file(snap) {
+            let uri = snap.uris[findings.file.0 as usize].clone();
+            seen.insert(uri.clone());
+            let touched = self.world.touched.contains(&uri);
+            let fingerprint = diagnostics::fingerprint(snap, &findings);
+            if !touched && self.fingerprints.get(&uri) == Some(&fingerprint) {
+                continue;
+            }
+            let p = diagnostics::publication(snap, &findings);
+            self.fingerprints.insert(uri.clone(), fingerprint);
+            if !touched && self.published.get(&uri).is_some_and(|(v, d)| *v == p.version && *d == p.diagnostics) {
                 continue;
             }
             self.published.insert(uri, (p.version, p.diagnostics.clone()));
             sent += 1;
-            let _ = self
-                .connection
-                .sender
-                .send(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.into(), p)));
+            self.send(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.into(), p)));
+        }
+        // A file that had findings and is gone from the run (deleted, or closed and not on disk).
+        let gone: Vec<String> = self.published.keys().filter(|u| !seen.contains(*u)).cloned().collect();
+        for uri in gone {
+            self.published.remove(&uri);
+            self.fingerprints.remove(&uri);
+            let p = lsp_types::PublishDiagnosticsParams {
+                uri: world::parse_uri(&uri),
+                diagnostics: Vec::new(),
+                version: None,
+            };
+            sent += 1;
+            self.send(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.into(), p)));
         }
         self.world.touched.clear();
         if self.timings {
@@ -395,6 +417,7 @@ impl Server<'_> {
         let count = sent.len();
         for (uri, p) in sent {
             self.world.touched.remove(&uri);
+            self.fingerprints.remove(&uri);
             self.published.insert(uri, (p.version, p.diagnostics.clone()));
             self.send(Message::Notification(Notification::new(note::PublishDiagnostics::METHOD.into(), p)));
         }
