@@ -18,7 +18,6 @@ use super::build::Builder;
 use super::model::{Model, NodeId, ValueKind};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{FileId, Origin, Span};
-use std::ops::Range;
 
 /// The codes a one-file check gives as a full compile would (a full compile's diagnostics
 /// with any other code come from stages that read the whole spec: the schema's declarations,
@@ -91,53 +90,78 @@ pub fn check_file(model: &mut Model, file: FileId, text: &str) -> Vec<Diagnostic
 }
 
 /// What the file's old items held in the model's tables, kept aside while the new text is
-/// checked, and put back afterwards.
+/// checked, and put back afterwards. (The old nodes stay in `nodes`: nothing reaches them but
+/// through these tables.)
 struct SetAside {
-    /// The file's old nodes (a file's nodes are consecutive: files are analyzed one by one).
-    old: Range<u32>,
     ids: Vec<(String, NodeId)>,
-    /// Per kind: where the file's items stood in the kind's list, and which they were.
-    by_kind: Vec<(usize, Vec<NodeId>)>,
-    items: (usize, Vec<NodeId>),
+    /// Per kind, and for `items`: the file's old entries with the index each had.
+    by_kind: Vec<Vec<(usize, NodeId)>>,
+    items: Vec<(usize, NodeId)>,
     anchors: Vec<(NodeId, indexmap::IndexMap<String, NodeId, rustc_hash::FxBuildHasher>)>,
     lens: (usize, usize, usize),
 }
 
+/// Takes the entries of `file` out of `list`, with the index each had.
+fn cut(model_nodes: &[super::model::Node], file: FileId, list: &mut Vec<NodeId>) -> Vec<(usize, NodeId)> {
+    let mut taken = Vec::new();
+    let mut i = 0;
+    list.retain(|n| {
+        let keep = model_nodes[n.0 as usize].file != file;
+        if !keep {
+            taken.push((i, *n));
+        }
+        i += 1;
+        keep
+    });
+    taken
+}
+
+/// Puts entries taken by [`cut`] back where they were (in the order they were taken, each
+/// index counts the ones put back before it).
+fn put_back(list: &mut Vec<NodeId>, taken: Vec<(usize, NodeId)>) {
+    if taken.is_empty() {
+        return;
+    }
+    let mut kept = std::mem::take(list).into_iter();
+    let mut out = Vec::with_capacity(kept.len() + taken.len());
+    for (i, n) in taken {
+        out.extend(kept.by_ref().take(i.saturating_sub(out.len())));
+        out.push(n);
+    }
+    out.extend(kept);
+    *list = out;
+}
+
 impl SetAside {
     fn take(model: &mut Model, file: FileId) -> SetAside {
-        let start = model.nodes.iter().position(|n| n.file == file).unwrap_or(model.nodes.len());
-        let end = model.nodes.iter().rposition(|n| n.file == file).map_or(start, |i| i + 1);
-        let old = start as u32..end as u32;
-        let inside = |n: &NodeId| old.contains(&n.0);
-        let ids: Vec<(String, NodeId)> =
-            model.by_id.iter().filter(|(_, n)| inside(n)).map(|(k, n)| (k.clone(), *n)).collect();
+        let nodes = &model.nodes;
+        let ids: Vec<(String, NodeId)> = model
+            .by_id
+            .iter()
+            .filter(|(_, n)| nodes[n.0 as usize].file == file)
+            .map(|(k, n)| (k.clone(), *n))
+            .collect();
         for (id, _) in &ids {
             model.by_id.remove(id);
         }
-        // Lists in node order: the file's items are one run in each.
-        let cut = |list: &mut Vec<NodeId>| {
-            let from = list.partition_point(|n| n.0 < old.start);
-            let to = list.partition_point(|n| n.0 < old.end);
-            (from, list.drain(from..to).collect::<Vec<_>>())
-        };
-        let by_kind = model.by_kind.iter_mut().map(cut).collect();
-        let items = cut(&mut model.items);
-        let tops: Vec<NodeId> = model.anchors.keys().copied().filter(inside).collect();
+        let by_kind = model.by_kind.iter_mut().map(|list| cut(&model.nodes, file, list)).collect();
+        let items = cut(&model.nodes, file, &mut model.items);
+        let tops: Vec<NodeId> =
+            model.anchors.keys().copied().filter(|t| model.nodes[t.0 as usize].file == file).collect();
         let anchors = tops.into_iter().filter_map(|t| model.anchors.remove(&t).map(|a| (t, a))).collect();
         let lens = (model.rules.len(), model.waivers.len(), model.placeholders.len());
-        SetAside { old, ids, by_kind, items, anchors, lens }
+        SetAside { ids, by_kind, items, anchors, lens }
     }
 
     /// The new file's items, appended by the builder, go where the old ones stood in each
-    /// kind's list, so that lists (and the suggestions drawn from them) keep a compile's order.
+    /// kind's list (or stay at the end for a kind the file had none of), so that lists, and
+    /// the suggestions drawn from them, keep a compile's order.
     fn place_new(&self, model: &mut Model, first_new: usize) {
         for (kind, list) in model.by_kind.iter_mut().enumerate() {
-            let from = list.partition_point(|n| (n.0 as usize) < first_new);
-            if from == list.len() {
-                continue;
-            }
+            let from = list.iter().position(|n| n.0 as usize >= first_new).unwrap_or(list.len());
+            let Some(&(at, _)) = self.by_kind.get(kind).and_then(|old| old.first()) else { continue };
             let new: Vec<NodeId> = list.drain(from..).collect();
-            let at = self.by_kind.get(kind).map_or(from, |(at, _)| *at);
+            let at = at.min(list.len());
             list.splice(at..at, new);
         }
     }
@@ -165,18 +189,16 @@ impl SetAside {
         model.by_id.extend(self.ids);
         model.anchors.retain(|t, _| !is_new(t));
         model.anchors.extend(self.anchors);
-        for (list, (at, old)) in model.by_kind.iter_mut().zip(self.by_kind) {
+        for (list, old) in model.by_kind.iter_mut().zip(self.by_kind) {
             list.retain(|n| !is_new(n));
-            list.splice(at..at, old);
+            put_back(list, old);
         }
         model.items.retain(|n| !is_new(n));
-        let (at, old) = self.items;
-        model.items.splice(at..at, old);
+        put_back(&mut model.items, self.items);
         model.rules.truncate(self.lens.0);
         model.waivers.truncate(self.lens.1);
         model.placeholders.truncate(self.lens.2);
         model.nodes.truncate(first_new);
-        debug_assert!(self.old.end as usize <= first_new);
     }
 }
 
@@ -185,5 +207,57 @@ fn collect_targets(value: &ValueKind, out: &mut Vec<NodeId>) {
         ValueKind::Ref(t) => out.push(*t),
         ValueKind::List(items) => items.iter().for_each(|v| collect_targets(&v.kind, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    /// Everything of a model a one-file check touches, in a fixed order.
+    fn tables(m: &Model) -> String {
+        let mut ids: Vec<_> = m.by_id.iter().collect();
+        ids.sort();
+        let mut anchors: Vec<_> = m.anchors.iter().map(|(t, a)| (t, a.iter().collect::<Vec<_>>())).collect();
+        anchors.sort();
+        let mut referrers: Vec<_> = m.referrers.iter().collect();
+        referrers.sort_by_key(|(t, _)| **t);
+        format!(
+            "{ids:?}\n{:?}\n{:?}\n{anchors:?}\n{referrers:?}\n{} {} {} {}",
+            m.by_kind,
+            m.items,
+            m.nodes.len(),
+            m.rules.len(),
+            m.waivers.len(),
+            m.placeholders.len()
+        )
+    }
+
+    #[test]
+    fn the_model_is_given_back_as_it_was() {
+        let mut db = crate::compile::stdlib_db();
+        let people = "person priya { name: \"Priya Raman\" }\nrole lead \"Lead\" {}\n";
+        db.add(SourceFile::new("people.aims".into(), people.into(), Origin::Spec));
+        let systems = "system triage \"Triage\" {\n  owner: priya\n  purpose: \"Orders arrivals\"\n  tier: 1\n}\n\
+                       risk r1 \"Undertriage\" {\n  system: triage\n  owner: lead\n  likelihood: possible\n  impact: major\n  \
+                       treatment { option: mitigate  controls: [A.6.2.4]  owner: lead  due: 2027-03-31 }\n}\n";
+        let file = db.add(SourceFile::new("systems.aims".into(), systems.into(), Origin::Spec));
+        let today = jiff::civil::date(2026, 11, 22);
+        let mut c = crate::compile::compile(db, Vec::new(), today, &crate::compile::BuiltinScripts);
+        let before = tables(&c.model);
+        let edited = "system triage \"Triage\" { owner: prya  tier: \"one\" }\nperson priya {}\nperson nurse {}\n\
+                      risk r2 \"Overtriage\" { system: triage  owner: lead  treatment { controls: [A.6.2.4] } }\n";
+        let diags = check_file(&mut c.model, file, edited);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+        // `prya` unknown; `tier` not a text; `priya` declared in people.aims before.
+        for code in ["E0203", "E0302", "E0202"] {
+            assert!(codes.contains(&code), "{code} in {codes:?}");
+        }
+        // `triage` and `r1` of the old text are not duplicates of the new ones.
+        assert!(!diags.iter().any(|d| d.message.contains("`triage` is declared twice")), "{diags:?}");
+        assert_eq!(tables(&c.model), before, "the model is as it was");
+        // The same text checked again says the same.
+        assert_eq!(check_file(&mut c.model, file, edited), diags);
     }
 }
