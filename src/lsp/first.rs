@@ -30,13 +30,17 @@ pub fn first_diagnostics(snap: &mut Snapshot, uri: &str, text: &str, version: i3
     }
     let edit = Edit::between(old_text, text);
     let stale: Vec<Diagnostic> = match known {
-        Some(f) => snap
-            .c
-            .diagnostics
-            .iter()
-            .filter(|d| d.primary_label().is_some_and(|l| l.file == f) && !single::recomputed(&d.code))
-            .filter_map(|d| edit.carry(d, f))
-            .collect(),
+        Some(f) => {
+            // Sorted by file (those without a place last): the file's own are one run.
+            let all = &snap.c.diagnostics;
+            let first = all.partition_point(|d| d.primary_label().is_some_and(|l| l.file < f));
+            all[first..]
+                .iter()
+                .take_while(|d| d.primary_label().is_some_and(|l| l.file == f))
+                .filter(|d| !single::recomputed(&d.code))
+                .filter_map(|d| edit.carry(d, f))
+                .collect()
+        }
         None => Vec::new(),
     };
     let mut diags = single::check_file(&mut snap.c.model, file, text);

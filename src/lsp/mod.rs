@@ -200,9 +200,10 @@ impl Server<'_> {
         loop {
             // Compile once the editor is quiet: a burst of keystrokes costs one compilation.
             if self.world.dirty && self.backlog.is_empty() && self.connection.receiver.is_empty() {
-                self.submit();
-                // While the compile thread works, the edited files' own diagnostics, at once.
+                // The edited files' own diagnostics first, at once, before the compile thread
+                // starts competing for the processor; then the full compile.
                 self.publish_first();
+                self.submit();
             }
             let Some(msg) = self.next() else { return Ok(()) };
             match msg {
@@ -277,8 +278,8 @@ impl Server<'_> {
     /// Waits until the compile thread has finished the newest texts (sending them if needed).
     fn await_newest(&mut self) {
         if self.world.dirty {
-            self.submit();
             self.publish_first();
+            self.submit();
         }
         while self.done.is_none_or(|g| g < self.world.generation) {
             match self.results.recv() {

@@ -101,12 +101,12 @@ struct SetAside {
     lens: (usize, usize, usize),
 }
 
-/// Takes the entries of `file` out of `list`, with the index each had.
-fn cut(model_nodes: &[super::model::Node], file: FileId, list: &mut Vec<NodeId>) -> Vec<(usize, NodeId)> {
+/// Takes the entries `mine` marks out of `list`, with the index each had.
+fn cut(mine: &[bool], list: &mut Vec<NodeId>) -> Vec<(usize, NodeId)> {
     let mut taken = Vec::new();
     let mut i = 0;
     list.retain(|n| {
-        let keep = model_nodes[n.0 as usize].file != file;
+        let keep = !mine[n.0 as usize];
         if !keep {
             taken.push((i, *n));
         }
@@ -134,20 +134,17 @@ fn put_back(list: &mut Vec<NodeId>, taken: Vec<(usize, NodeId)>) {
 
 impl SetAside {
     fn take(model: &mut Model, file: FileId) -> SetAside {
-        let nodes = &model.nodes;
-        let ids: Vec<(String, NodeId)> = model
-            .by_id
-            .iter()
-            .filter(|(_, n)| nodes[n.0 as usize].file == file)
-            .map(|(k, n)| (k.clone(), *n))
-            .collect();
+        // Which nodes are the file's, read once in order: the tables below are large in a
+        // large spec, and looking each of their entries up in the nodes would be slower.
+        let mine: Vec<bool> = model.nodes.iter().map(|n| n.file == file).collect();
+        let ids: Vec<(String, NodeId)> =
+            model.by_id.iter().filter(|(_, n)| mine[n.0 as usize]).map(|(k, n)| (k.clone(), *n)).collect();
         for (id, _) in &ids {
             model.by_id.remove(id);
         }
-        let by_kind = model.by_kind.iter_mut().map(|list| cut(&model.nodes, file, list)).collect();
-        let items = cut(&model.nodes, file, &mut model.items);
-        let tops: Vec<NodeId> =
-            model.anchors.keys().copied().filter(|t| model.nodes[t.0 as usize].file == file).collect();
+        let by_kind = model.by_kind.iter_mut().map(|list| cut(&mine, list)).collect();
+        let items = cut(&mine, &mut model.items);
+        let tops: Vec<NodeId> = model.anchors.keys().copied().filter(|t| mine[t.0 as usize]).collect();
         let anchors = tops.into_iter().filter_map(|t| model.anchors.remove(&t).map(|a| (t, a))).collect();
         let lens = (model.rules.len(), model.waivers.len(), model.placeholders.len());
         SetAside { ids, by_kind, items, anchors, lens }
