@@ -176,6 +176,9 @@ struct Server<'c> {
     failed: bool,
 }
 
+/// How long the editor must be silent before the work a change calls for starts.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// Requests answered from a snapshot that holds the document's present text even while a
 /// newer compilation runs: their answers are about that document alone, its own positions
 /// and what it refers to as of the last compilation. Requests whose answers hold places in
@@ -200,6 +203,13 @@ impl Server<'_> {
         loop {
             // Compile once the editor is quiet: a burst of keystrokes costs one compilation.
             if self.world.dirty && self.backlog.is_empty() && self.connection.receiver.is_empty() {
+                // Quiet means a few milliseconds without a message: an editor sends the
+                // completion or hover that follows a keystroke at once, and those are answered
+                // before the first diagnostics are made (which hold the loop for a moment).
+                if let Ok(msg) = self.connection.receiver.recv_timeout(QUIET) {
+                    self.backlog.push_back(msg);
+                    continue;
+                }
                 // The edited files' own diagnostics first, at once, before the compile thread
                 // starts competing for the processor; then the full compile.
                 self.publish_first();

@@ -14,6 +14,7 @@ use crate::syntax::ast::Ast;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct OpenDoc {
     pub text: String,
@@ -25,7 +26,8 @@ pub struct OpenDoc {
 pub struct World {
     pub root: Option<PathBuf>,
     /// Spec files found under the root, by URI, in path order.
-    disk: BTreeMap<String, String>,
+    /// (Shared with the jobs: the compile thread copies a text, not the loop.)
+    disk: BTreeMap<String, Arc<str>>,
     pub open: HashMap<String, OpenDoc>,
     pub today: jiff::civil::Date,
     pub snapshot: Option<Snapshot>,
@@ -109,7 +111,7 @@ impl World {
         };
         // Invalid UTF-8 is reported by the compiler's own check when the file is opened;
         // from disk it is read with replacement characters so the rest still checks.
-        self.disk.insert(uri::file_uri(path), String::from_utf8_lossy(&bytes).into_owned());
+        self.disk.insert(uri::file_uri(path), Arc::from(String::from_utf8_lossy(&bytes)));
     }
 
     /// A file changed on disk (or was created or deleted) while not open in the editor.
@@ -150,18 +152,15 @@ impl World {
         // Files in path order; a buffer replaces the file on disk. Both are keyed by the URI as
         // aims writes it, since clients escape paths differently (`@`, `+`, drive letters);
         // diagnostics go back under the client's own URI.
-        let mut spec: BTreeMap<String, (&str, &str)> =
-            self.disk.iter().map(|(u, t)| (u.clone(), (u.as_str(), t.as_str()))).collect();
+        let mut spec: BTreeMap<String, (&str, Arc<str>)> =
+            self.disk.iter().map(|(u, t)| (u.clone(), (u.as_str(), t.clone()))).collect();
         for (u, doc) in &self.open {
             if uri::stdlib_path(u).is_none() && (u.ends_with(".aims") || uri::file_path(u).is_none()) {
                 let key = uri::file_path(u).map_or_else(|| u.clone(), |p| uri::file_uri(&p));
-                spec.insert(key, (u.as_str(), doc.text.as_str()));
+                spec.insert(key, (u.as_str(), Arc::from(doc.text.as_str())));
             }
         }
-        let files = spec
-            .into_iter()
-            .map(|(key, (u, text))| (self.display_name(&key), u.to_string(), text.to_string()))
-            .collect();
+        let files = spec.into_iter().map(|(key, (u, text))| (self.display_name(&key), u.to_string(), text)).collect();
         self.dirty = false;
         Job {
             generation: self.generation,
@@ -178,7 +177,7 @@ impl World {
 pub struct Job {
     pub generation: u64,
     /// (name in diagnostics, URI as the editor writes it, text), in path order.
-    files: Vec<(String, String, String)>,
+    files: Vec<(String, String, Arc<str>)>,
     root: Option<PathBuf>,
     today: jiff::civil::Date,
     stamps: HashMap<String, u64>,
@@ -192,7 +191,7 @@ impl Job {
         let mut db = compile::stdlib_db();
         let mut uris: Vec<String> = db.iter().map(|(_, f)| uri::stdlib_uri(&f.name)).collect();
         for (name, u, text) in self.files {
-            db.add(SourceFile::new(name, text, Origin::Spec));
+            db.add(SourceFile::new(name, text.to_string(), Origin::Spec));
             uris.push(u);
         }
         let scripts = WorkspaceScripts { root: self.root.clone() };
