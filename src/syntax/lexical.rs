@@ -10,10 +10,26 @@ pub(crate) enum Lex {
 }
 
 /// Calls `visit` for every byte of code and every comment, in order; stops when it returns false.
-pub(crate) fn walk(text: &str, mut visit: impl FnMut(Lex) -> bool) {
+pub(crate) fn walk(text: &str, visit: impl FnMut(Lex) -> bool) {
+    walk_some(text, &[true; 256], visit)
+}
+
+/// [`walk`], visiting only the bytes of code that `wanted` marks (and every comment). A scan
+/// that looks for a few bytes (brackets, the first letters of keywords) skips the rest of the
+/// text in a tight loop instead of being called for every byte: these scans run over every
+/// byte of the spec before it is parsed.
+pub(crate) fn walk_some(text: &str, wanted: &[bool; 256], mut visit: impl FnMut(Lex) -> bool) {
     let bytes = text.as_bytes();
+    // Where the plain loop must stop: a wanted byte, or one that may open a string or comment.
+    let mut stop = *wanted;
+    stop[b'"' as usize] = true;
+    stop[b'/' as usize] = true;
     let mut i = 0;
     while i < bytes.len() {
+        if !stop[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
         match bytes[i] {
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
                 i += 3;
@@ -36,12 +52,46 @@ pub(crate) fn walk(text: &str, mut visit: impl FnMut(Lex) -> bool) {
                 }
                 i = end;
             }
-            _ => {
-                if !visit(Lex::Code(i)) {
+            b => {
+                if wanted[b as usize] && !visit(Lex::Code(i)) {
                     return;
                 }
                 i += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{walk, walk_some, Lex};
+
+    fn visits(text: &str, wanted: Option<&[bool; 256]>) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut record = |lex| {
+            out.push(match lex {
+                Lex::Code(i) => (i, i),
+                Lex::Comment(s, e) => (s, e),
+            });
+            true
+        };
+        match wanted {
+            Some(w) => walk_some(text, w, &mut record),
+            None => walk(text, &mut record),
+        }
+        out
+    }
+
+    #[test]
+    fn a_partial_walk_visits_what_the_full_walk_visits_of_the_wanted_bytes() {
+        let text = "a { b: \"x { // y\" // c {\n d: \"\"\"\n{ [\n\"\"\" e: [f, (g)] / h\r// i\n}";
+        let mut wanted = [false; 256];
+        for b in b"{[(/eh" {
+            wanted[*b as usize] = true;
+        }
+        let full: Vec<(usize, usize)> =
+            visits(text, None).into_iter().filter(|&(s, e)| s != e || wanted[text.as_bytes()[s] as usize]).collect();
+        assert_eq!(visits(text, Some(&wanted)), full);
+        assert!(full.len() > 6, "{full:?}");
     }
 }
