@@ -68,6 +68,21 @@ impl Scripts for BuiltinScripts {
     }
 }
 
+/// Asks the C allocator (glibc) for one memory arena shared by all threads, for a process that
+/// compiles specs (the `aims` binary, the benchmarks). By default each thread that allocates
+/// gets an arena of its own: the trees built on the parsing threads are freed into theirs, and
+/// the Model, built on the main thread, cannot reuse that memory, so the peak is the sum of
+/// both. With one arena a 25 MB spec peaks at about 230 MB instead of 300 MB, at no measured
+/// cost in time. Elsewhere (another allocator, another system) this does nothing.
+pub fn share_one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets a tuning parameter of the allocator; it is called before any
+    // thread is started, and `M_ARENA_MAX` takes any positive count.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 /// A database holding the built-in stdlib, ready for spec files to be added.
 pub fn stdlib_db() -> SourceDb {
     let mut db = SourceDb::default();
