@@ -52,6 +52,8 @@ fn options() -> Options {
 }
 
 fn main() {
+    // As the `aims` binary does, so that the peaks are those of a real run.
+    aims::compile::share_one_malloc_arena();
     let o = options();
     let files = generate(o.systems, o.seed);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();

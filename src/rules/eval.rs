@@ -267,7 +267,7 @@ impl<'a> Env<'a> {
                 let Val::Node(t) = self.eval(target) else { return Items::Vals(Vec::new()) };
                 let mut out: Vec<Val> = Vec::new();
                 for r in self.model.referrers(t) {
-                    if r.field == *field && self.model.node(r.from).kind == *kind {
+                    if *r.field == **field && self.model.node(r.from).kind == *kind {
                         let v = Val::Node(r.from);
                         // A list may cite the same node twice; visit each referrer once.
                         if out.last() != Some(&v) {

@@ -17,19 +17,46 @@ pub fn cell(likelihood: &str, l_index: usize, impact: &str, i_index: usize) -> M
     m
 }
 
-/// A risk as a map of its plain fields; with `residual`, its likelihood and impact are those
-/// of that residual block.
-pub fn risk(model: &Model, risk: NodeId, residual: Option<NodeId>) -> Map {
-    let mut m = fields(model, risk);
+/// The maps of the systems the risks name, each built once: many risks name the same system,
+/// and a system is the largest map a risk carries. A risk's map takes a copy, which shares
+/// the texts (rhai's strings are reference-counted).
+pub struct Systems(rustc_hash::FxHashMap<NodeId, Map>);
+
+impl Systems {
+    pub fn new(model: &Model, risks: &[NodeId]) -> Self {
+        use rayon::prelude::*;
+        let mut named: Vec<NodeId> = risks.iter().filter_map(|&r| system_of(model, r)).collect();
+        named.sort_unstable();
+        named.dedup();
+        Systems(named.into_par_iter().map(|s| (s, fields(model, s))).collect())
+    }
+}
+
+fn system_of(model: &Model, risk: NodeId) -> Option<NodeId> {
+    match model.node(risk).fields.get(c::SYSTEM).map(|v| &v.kind) {
+        Some(ValueKind::Ref(s)) => Some(*s),
+        _ => None,
+    }
+}
+
+/// The plain fields of a risk, before `residual` and `system` are added (see [`risk`]).
+pub fn risk_fields(model: &Model, risk: NodeId) -> Map {
+    fields(model, risk)
+}
+
+/// A risk as a map of its plain fields (`own`, from [`risk_fields`]); with `residual`, its
+/// likelihood and impact are those of that residual block.
+pub fn risk(model: &Model, systems: &Systems, own: &Map, risk: NodeId, residual: Option<NodeId>) -> Map {
+    let mut m = own.clone();
     if let Some(res) = residual {
         for (k, v) in fields(model, res) {
             m.insert(k, v);
         }
     }
     m.insert("residual".into(), Dynamic::from_bool(residual.is_some()));
-    let system = match model.node(risk).fields.get(c::SYSTEM).map(|v| &v.kind) {
-        Some(ValueKind::Ref(s)) => Dynamic::from_map(fields(model, *s)),
-        _ => Dynamic::UNIT,
+    let system = match system_of(model, risk) {
+        Some(s) => Dynamic::from_map(systems.0.get(&s).cloned().unwrap_or_else(|| fields(model, s))),
+        None => Dynamic::UNIT,
     };
     m.insert(c::SYSTEM.into(), system);
     m

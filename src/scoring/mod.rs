@@ -153,13 +153,14 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
 
     // Risks are independent: score them in parallel, then write the results in order.
     let appetite = appetite(model, levels_enum);
+    let systems = input::Systems::new(model, model.items_of(risk_kind));
     let computed: Vec<(Outcome, Vec<Diagnostic>)> = model
         .items_of(risk_kind)
         .par_iter()
         .enumerate()
         .map(|(index, &risk)| {
             let mut s = Runner::new(&sandbox, &ast, script, file, index);
-            let c = compute(model, &mut s, risk, &levels);
+            let c = compute(model, &systems, &mut s, risk, &levels);
             (c, s.diags)
         })
         .collect();
@@ -232,12 +233,12 @@ enum Outcome {
     Skipped(NodeId),
 }
 
-fn compute(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Outcome {
+fn compute(model: &Model, systems: &input::Systems, s: &mut Runner, risk: NodeId, levels: &[String]) -> Outcome {
     let node = model.node(risk);
     if enum_field(&node.fields, c::LIKELIHOOD).is_none() || enum_field(&node.fields, c::IMPACT).is_none() {
         return Outcome::NoScales;
     }
-    match scores(model, s, risk, levels) {
+    match scores(model, systems, s, risk, levels) {
         Some(c) if !s.failed => Outcome::Scored(c),
         _ if s.skipped => Outcome::Skipped(risk),
         _ => {
@@ -250,11 +251,18 @@ fn compute(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Ou
 /// The inherent and residual scores of a risk; `None` (with the reason in `s`) when a call
 /// failed. A residual that fails makes the whole risk unscored: half a result would compare
 /// the wrong level with the appetite.
-fn scores(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Option<Computed> {
+fn scores(
+    model: &Model,
+    systems: &input::Systems,
+    s: &mut Runner,
+    risk: NodeId,
+    levels: &[String],
+) -> Option<Computed> {
     let node = model.node(risk);
     let label = (node.file, node.header);
     let name = model.display_name(risk);
-    let map = input::risk(model, risk, None);
+    let own = input::risk_fields(model, risk);
+    let map = input::risk(model, systems, &own, risk, None);
     let score = s.score(map, &format!("risk `{name}`"), Some(label))?;
     let level = s.level(score, levels, &format!("risk `{name}`"), Some(label))?;
     let treatments: Vec<NodeId> = match node.fields.get(c::TREATMENT).map(|v| &v.kind) {
@@ -270,7 +278,7 @@ fn scores(model: &Model, s: &mut Runner, risk: NodeId, levels: &[String]) -> Opt
             continue;
         }
         let label = (rn.file, rn.header);
-        let map = input::risk(model, risk, Some(res));
+        let map = input::risk(model, systems, &own, risk, Some(res));
         let what = format!("the residual risk of `{name}`");
         let rscore = s.score(map, &what, Some(label))?;
         let rlevel = s.level(rscore, levels, &what, Some(label))?;

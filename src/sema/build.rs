@@ -96,7 +96,7 @@ impl<'a> Builder<'a> {
             );
             return;
         }
-        let Some(id) = block.id.clone() else {
+        let Some(id_span) = block.id.as_ref().map(|i| i.span) else {
             self.diags.push(
                 Diagnostic::new(codes::MISSING_ID, format!("this `{}` has no ID", block.kind.text))
                     .primary(file, block.kind.span, "an ID is needed here")
@@ -108,11 +108,13 @@ impl<'a> Builder<'a> {
             return;
         };
         let node = self.node(file, origin, kind, block, None);
-        match self.model.by_id.entry(id.text.clone()) {
+        let id = self.model.nodes[node.0 as usize].id.clone().unwrap_or_default();
+        match self.model.by_id.entry(id) {
             MapEntry::Occupied(first) => {
+                let d = Diagnostic::new(codes::DUPLICATE_ID, format!("`{}` is declared twice", first.key()));
                 let first = &self.model.nodes[first.get().0 as usize];
-                let d = Diagnostic::new(codes::DUPLICATE_ID, format!("`{}` is declared twice", id.text))
-                    .primary(file, id.span, "declared again here")
+                let d = d
+                    .primary(file, id_span, "declared again here")
                     .secondary(first.file, first.header, "first declared here")
                     .help("IDs are shared by all kinds and all files: rename one of them");
                 self.diags.push(d);
@@ -138,7 +140,7 @@ impl<'a> Builder<'a> {
         self.model.nodes.push(Node {
             kind,
             id: block.id.as_ref().map(|i| i.text.clone()),
-            title: block.title.as_ref().map(|t| t.value.clone()),
+            title: block.title.as_mut().map(|t| std::mem::take(&mut t.value)),
             parent,
             file,
             origin,
@@ -165,10 +167,12 @@ impl<'a> Builder<'a> {
         let schema = self.model.schema.clone();
         let kind_def = schema.kind(kind);
         for entry in block.entries.iter_mut() {
+            // The tree is consumed: the name is moved out of it, not copied.
             let name = match entry {
-                Entry::Field(f) => f.name.clone(),
-                Entry::Block(b) => b.kind.clone(),
+                Entry::Field(f) => &mut f.name,
+                Entry::Block(b) => &mut b.kind,
             };
+            let name = ast::Name { text: std::mem::take(&mut name.text), span: name.span };
             let Some(def) = kind_def.fields.get(&name.text) else {
                 let help = did_you_mean(&name.text, kind_def.fields.keys().map(|k| k.as_str()))
                     .unwrap_or_else(|| format!("the fields of a `{}` are: {}", kind_def.name, field_list(kind_def)));
@@ -231,7 +235,7 @@ impl<'a> Builder<'a> {
                         );
                         continue;
                     }
-                    if let Some(v) = self.value(file, &name.text, def_ty, &mut f.value) {
+                    if let Some(v) = self.value(file, &key, def_ty, &mut f.value) {
                         fields.insert(key, v);
                     }
                 }
@@ -303,7 +307,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Converts a written value to the field's type, or reports why it does not fit.
-    fn value(&mut self, file: FileId, field: &str, ty: &Type, v: &mut ast::Value) -> Option<Value> {
+    fn value(&mut self, file: FileId, field: &std::sync::Arc<str>, ty: &Type, v: &mut ast::Value) -> Option<Value> {
         use ast::ValueKind as W;
         let span = v.span;
         let kind = match (ty, &mut v.kind) {
@@ -375,8 +379,8 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn pending(written: ast::ValueKind, allowed: Vec<KindId>, field: &str) -> ValueKind {
-    ValueKind::Unresolved(Box::new(Pending { written, allowed, field: field.to_string() }))
+fn pending(written: ast::ValueKind, allowed: Vec<KindId>, field: &std::sync::Arc<str>) -> ValueKind {
+    ValueKind::Unresolved(Box::new(Pending { written, allowed, field: field.clone() }))
 }
 
 fn field_list(kind: &super::schema::KindDef) -> String {

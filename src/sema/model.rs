@@ -109,14 +109,16 @@ pub struct Pending {
     pub written: ast::ValueKind,
     /// The kinds the reference may point to; empty for any clause or control of a standard.
     pub allowed: Vec<KindId>,
-    pub field: String,
+    /// The schema's key of the field written (shared).
+    pub field: Arc<str>,
 }
 
-/// One place that refers to a node: the field `field` of `from`.
+/// One place that refers to a node: the field `field` of `from`. The name is the schema's key
+/// for the field, shared, not a copy per reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Referrer {
     pub from: NodeId,
-    pub field: String,
+    pub field: Arc<str>,
 }
 
 /// `waive RULE for ITEM { ... }`: the node holds the checked fields (reason, approver, expiry);

@@ -63,7 +63,7 @@ fn resolve_value(
     model: &mut Model,
     nested: &Nested,
     from: NodeId,
-    field: &str,
+    field: &std::sync::Arc<str>,
     file: FileId,
     value: &mut Value,
     diags: &mut Vec<Diagnostic>,
@@ -76,7 +76,7 @@ fn resolve_value(
         }
         ValueKind::Unresolved(p) => {
             if let Some(target) = lookup(model, nested, p, file, value.span, diags, budget) {
-                model.referrers.entry(target).or_default().push(Referrer { from, field: field.to_string() });
+                model.referrers.entry(target).or_default().push(Referrer { from, field: field.clone() });
                 value.kind = ValueKind::Ref(target);
             }
         }

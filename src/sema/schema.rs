@@ -8,6 +8,11 @@ use crate::syntax::ast::{self, TypeExpr};
 use indexmap::IndexMap;
 
 pub type KindId = usize;
+
+/// The schema's maps, by name in declaration order. Every item and every field of a spec is
+/// looked up here by its written name, so the hash is the fast Fx one (the order is the
+/// insertion order whatever the hasher).
+pub type ByName<V> = IndexMap<String, V, rustc_hash::FxBuildHasher>;
 pub type EnumId = usize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +102,7 @@ pub struct KindDef {
     pub doc: Option<String>,
     /// Only appears inside another item.
     pub nested: bool,
-    pub fields: IndexMap<String, FieldDef>,
+    pub fields: ByName<FieldDef>,
     pub file: FileId,
     pub span: Span,
 }
@@ -108,15 +113,15 @@ pub struct EnumDef {
     pub title: Option<String>,
     pub doc: Option<String>,
     /// Members in their declared order, which is the order of comparison.
-    pub members: IndexMap<String, Option<String>>,
+    pub members: ByName<Option<String>>,
     pub file: FileId,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
-    pub kinds: IndexMap<String, KindDef>,
-    pub enums: IndexMap<String, EnumDef>,
+    pub kinds: ByName<KindDef>,
+    pub enums: ByName<EnumDef>,
 }
 
 impl Schema {
@@ -187,7 +192,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                             title: k.title.as_ref().map(|t| t.value.clone()),
                             doc: k.doc.as_ref().map(|d| d.value.clone()),
                             nested: k.nested,
-                            fields: IndexMap::new(),
+                            fields: ByName::default(),
                             file: *file,
                             span: k.name.span,
                         },
@@ -199,7 +204,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                         diags.push(duplicate(*file, &e.name, first));
                         continue;
                     }
-                    let mut members = IndexMap::new();
+                    let mut members = ByName::default();
                     for m in &e.members {
                         if members.contains_key(&m.name.text) {
                             diags.push(
@@ -230,7 +235,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
         }
     }
     for (file, decl) in decls {
-        let mut fields = IndexMap::new();
+        let mut fields = ByName::default();
         for f in &decl.fields {
             if fields.contains_key(&f.name.text) {
                 diags.push(

@@ -7,14 +7,16 @@ pub fn collect(text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     super::lexical::walk(text, |lex| {
         if let super::lexical::Lex::Comment(start, end) = lex {
-            out.push(Comment {
-                span: Span::new(start, end),
-                text: crate::source::slice(text, start..end).trim_end().to_string(),
-            });
+            out.push(comment(text, start, end));
         }
         true
     });
     out
+}
+
+/// The comment that spans `start..end` of `text`.
+pub(crate) fn comment(text: &str, start: usize, end: usize) -> Comment {
+    Comment { span: Span::new(start, end), text: crate::source::slice(text, start..end).trim_end().to_string() }
 }
 
 #[cfg(test)]

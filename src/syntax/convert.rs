@@ -185,6 +185,10 @@ impl<'d> Cx<'d> {
         let span = self.span(&pair);
         let quoted = pair.as_str();
         let raw = &quoted[1..quoted.len() - 1];
+        // Most texts have no escape: one copy, not a push per character.
+        if !raw.contains('\\') {
+            return Str { value: raw.to_string(), span };
+        }
         let mut value = String::with_capacity(raw.len());
         let mut chars = raw.char_indices();
         while let Some((i, c)) = chars.next() {

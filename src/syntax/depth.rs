@@ -33,6 +33,13 @@ pub struct Scan {
 
 /// One pass over the text, outside strings and comments.
 pub fn scan(text: &str) -> Scan {
+    scan_collecting(text, None)
+}
+
+/// [`scan`], also collecting the `//` comments into `comments` (the parser needs both, and one
+/// walk over a large file is cheaper than two). When the text is too deep, the walk stops
+/// there and the comments after that point are not collected.
+pub(crate) fn scan_collecting(text: &str, mut comments: Option<&mut Vec<super::ast::Comment>>) -> Scan {
     let bytes = text.as_bytes();
     let mut out = Scan { too_deep: None, declares_schema: false };
     let mut depth = 0usize;
@@ -42,8 +49,16 @@ pub fn scan(text: &str) -> Scan {
             && (i == 0 || !is_word(bytes[i - 1]))
             && !bytes.get(i + word.len()).is_some_and(|b| is_word(*b))
     };
-    super::lexical::walk(text, |lex| {
-        let super::lexical::Lex::Code(i) = lex else { return true };
+    super::lexical::walk_some(text, &WANTED, |lex| {
+        let i = match lex {
+            super::lexical::Lex::Code(i) => i,
+            super::lexical::Lex::Comment(start, end) => {
+                if let Some(out) = comments.as_deref_mut() {
+                    out.push(super::comments::comment(text, start, end));
+                }
+                return true;
+            }
+        };
         match bytes[i] {
             b'{' | b'[' | b'(' => {
                 depth += 1;
@@ -76,6 +91,19 @@ pub fn scan(text: &str) -> Scan {
     });
     out
 }
+
+/// The bytes [`scan_collecting`] looks at: brackets, and the first letters of `where`, `kind`,
+/// `block` and `enum`.
+const WANTED: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"{[()]}wkbe";
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'

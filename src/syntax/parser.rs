@@ -23,7 +23,8 @@ pub fn parse(full_text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
     };
     let mut diags = Vec::new();
     let mut items = Vec::new();
-    if let Some(at) = super::depth::too_deep(text) {
+    let mut comments = Vec::new();
+    if let Some(at) = super::depth::scan_collecting(text, Some(&mut comments)).too_deep {
         diags.push(
             Diagnostic::new(crate::diagnostics::codes::TOO_DEEP, "this file nests too deeply to read")
                 .primary(
@@ -33,6 +34,7 @@ pub fn parse(full_text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
                 )
                 .help("no governance spec needs this much nesting: check for brackets that are never closed"),
         );
+        // The scan stopped at the deep point: the comments after it are collected here.
         return (Ast { items, comments: comments::collect(text) }, diags);
     }
     // The fast path: the file in a few large pieces (one for most files); only a file with
@@ -44,7 +46,7 @@ pub fn parse(full_text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
     if !fast {
         parse_with_recovery(text, file, &mut items, &mut diags);
     }
-    (Ast { items, comments: comments::collect(text) }, diags)
+    (Ast { items, comments }, diags)
 }
 
 /// Above this size a file is parsed in pieces of about this size. pest keeps a queue of tokens
@@ -93,11 +95,11 @@ fn parse_pieces(
     items: &mut Vec<Item>,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    let mut read = Vec::new();
-    let mut notes = Vec::new();
-    for &(start, end) in pieces {
-        let Ok(mut pairs) = AimsParser::parse(Rule::file, &text[start..end]) else { return false };
+    use rayon::prelude::*;
+    let piece = |&(start, end): &(usize, usize)| -> Option<(Vec<Item>, Vec<Diagnostic>)> {
+        let mut pairs = AimsParser::parse(Rule::file, &text[start..end]).ok()?;
         let file_pair = pairs.next().expect("the file rule always yields one pair");
+        let (mut read, mut notes) = (Vec::new(), Vec::new());
         let mut cx = convert::Cx::new(file, start, &mut notes);
         for pair in file_pair.into_inner() {
             if pair.as_rule() != Rule::EOI {
@@ -106,9 +108,22 @@ fn parse_pieces(
                 }
             }
         }
+        Some((read, notes))
+    };
+    // The pieces of one large file are parsed in parallel, but only on a pool that is already
+    // running (the compiler's, whose threads have the stack deep nesting needs); elsewhere,
+    // one after the other.
+    let parsed: Option<Vec<(Vec<Item>, Vec<Diagnostic>)>> =
+        if pieces.len() > 1 && rayon::current_thread_index().is_some() {
+            pieces.par_iter().map(piece).collect()
+        } else {
+            pieces.iter().map(piece).collect()
+        };
+    let Some(parsed) = parsed else { return false };
+    for (mut read, mut notes) in parsed {
+        items.append(&mut read);
+        diags.append(&mut notes);
     }
-    items.append(&mut read);
-    diags.append(&mut notes);
     true
 }
 
