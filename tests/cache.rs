@@ -46,8 +46,9 @@ fn check(root: &Path, extra: &[&str]) -> Run {
     aims(root, &args)
 }
 
-/// Runs `check` with the cache (twice: filling it, then reading it) and without, in human and
-/// JSON output, and asserts every run prints the same bytes and exits the same way.
+/// Runs `check` with the cache (filling it, then reading the stored result, then reading only
+/// the stored trees) and without, in human and JSON output, and asserts every run prints the
+/// same bytes and exits the same way.
 fn same_with_and_without_cache(root: &Path, extra: &[&str]) -> String {
     let mut first = None;
     for format in ["human", "json"] {
@@ -56,11 +57,19 @@ fn same_with_and_without_cache(root: &Path, extra: &[&str]) -> String {
         let plain = check(root, &[&args[..], &["--no-cache"]].concat()).transcript();
         let filling = check(root, &args).transcript();
         let reading = check(root, &args).transcript();
+        forget_results(root);
+        let from_trees = check(root, &args).transcript();
         assert_eq!(filling, plain, "a run that fills the cache prints what a run without it prints");
-        assert_eq!(reading, plain, "a run that reads the cache prints what a run without it prints");
+        assert_eq!(reading, plain, "a run that reads the stored result prints what a run without it prints");
+        assert_eq!(from_trees, plain, "a run that reads the stored trees prints what a run without it prints");
         first.get_or_insert(plain);
     }
     first.expect("two formats")
+}
+
+/// Removes the stored results, so that the next run compiles (from the stored trees).
+fn forget_results(root: &Path) {
+    let _ = std::fs::remove_dir_all(root.join("spec/.aims-cache/results"));
 }
 
 fn entries(root: &Path) -> Vec<PathBuf> {
@@ -133,6 +142,7 @@ fn damaged_cache_is_ignored(name: &str, damage: impl Fn(&[u8]) -> Vec<u8>) {
     for (path, bytes) in &good {
         std::fs::write(path, damage(bytes)).expect("damage an entry");
     }
+    forget_results(&root);
     assert_eq!(check(&root, &[]).transcript(), clean, "a damaged cache changes nothing");
     for (path, bytes) in &good {
         assert_eq!(&std::fs::read(path).expect("read an entry"), bytes, "the damaged entry was written anew");
@@ -185,6 +195,7 @@ fn an_intact_entry_of_another_text_is_not_trusted() {
     for (i, path) in found.iter().enumerate() {
         std::fs::write(path, &contents[(i + 1) % contents.len()]).expect("swap an entry");
     }
+    forget_results(&root);
     assert_eq!(check(&root, &[]).transcript(), clean);
 }
 
@@ -297,6 +308,7 @@ fn unused_entries_are_pruned_oldest_first() {
         }
         stale.push(path);
     }
+    forget_results(&root);
     assert_eq!(check(&root, &[]).transcript(), reference, "pruning never changes a result");
     let after = entries(&root);
     assert!(after.len() <= 256, "the folder is pruned to its bound: {} entries left", after.len());
@@ -308,6 +320,7 @@ fn unused_entries_are_pruned_oldest_first() {
     }
     // A folder within its bound is left alone.
     let before = entries(&root);
+    forget_results(&root);
     check(&root, &[]);
     assert_eq!(entries(&root), before, "nothing is removed from a folder within its bound");
 }
