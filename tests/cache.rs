@@ -1,8 +1,12 @@
-//! The parse cache never changes what a user sees: the same bytes with and without it, after
-//! edits, after a change of stdlib, and with a cache that is corrupt, truncated, swapped or
-//! written by another aims. Every test works on a copy of an example in a temporary folder.
+//! The cache never changes what a user sees: the same bytes with and without it, after edits,
+//! after a change of stdlib, and with a cache that is corrupt, truncated, swapped or written by
+//! another aims. Every test works on a copy of an example in a temporary folder. The tests of
+//! the store of checked results are in `cache/results.rs`; the damage tests below damage both
+//! stores.
 
 mod common;
+#[path = "cache/results.rs"]
+mod results;
 
 use common::{aims_with_cache as aims, Run};
 use std::path::{Path, PathBuf};
@@ -152,36 +156,49 @@ fn damaged_cache_is_ignored(name: &str, damage: impl Fn(&[u8]) -> Vec<u8>) {
 #[test]
 fn a_corrupt_cache_is_ignored() {
     // One byte of every payload flipped: the checksum no longer matches.
-    damaged_cache_is_ignored("corrupt", |b| {
+    let flip_last = |b: &[u8]| {
         let mut b = b.to_vec();
         let last = b.len() - 1;
         b[last] ^= 0x55;
         b
-    });
+    };
+    damaged_cache_is_ignored("corrupt", flip_last);
+    results::damaged_results_are_ignored("corrupt", flip_last);
 }
 
 #[test]
 fn a_truncated_cache_is_ignored() {
     damaged_cache_is_ignored("truncated", |b| b[..b.len() / 2].to_vec());
     damaged_cache_is_ignored("empty", |_| Vec::new());
+    results::damaged_results_are_ignored("truncated", |b| b[..b.len() / 2].to_vec());
+    results::damaged_results_are_ignored("header-only", |b| b[..124].to_vec());
+    results::damaged_results_are_ignored("empty", |_| Vec::new());
 }
 
 #[test]
 fn a_cache_from_another_version_is_ignored() {
-    // The syntax fingerprint (after the magic word and the format number) of another parser.
-    damaged_cache_is_ignored("foreign-parser", |b| {
+    // The fingerprint (after the magic word and the format number) of another parser, or
+    // another build of aims for a stored result.
+    let other_fingerprint = |b: &[u8]| {
         let mut b = b.to_vec();
         b[12..44].iter_mut().for_each(|x| *x = !*x);
         b
-    });
+    };
+    damaged_cache_is_ignored("foreign-parser", other_fingerprint);
+    results::damaged_results_are_ignored("foreign-build", other_fingerprint);
     // Another entry format.
-    damaged_cache_is_ignored("foreign-format", |b| {
+    let other_format = |b: &[u8]| {
         let mut b = b.to_vec();
         b[8] = b[8].wrapping_add(1);
         b
-    });
+    };
+    damaged_cache_is_ignored("foreign-format", other_format);
+    results::damaged_results_are_ignored("foreign-format", other_format);
+    // The entry of the other store, intact: a tree is not a result.
+    results::damaged_results_are_ignored("other-magic", |b| [&b"AIMSTREE"[..], &b[8..]].concat());
     // Not an aims cache at all.
     damaged_cache_is_ignored("foreign-file", |_| b"{\"not\": \"a tree\"}".to_vec());
+    results::damaged_results_are_ignored("foreign-file", |_| b"{\"not\": \"a result\"}".to_vec());
 }
 
 #[test]

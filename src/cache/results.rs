@@ -21,6 +21,7 @@ use super::{build_fingerprint, TextHash};
 use crate::diagnostics::{Diagnostic, Label, Severity};
 use crate::rules::{ir::Rule, RuleSet};
 use crate::source::{FileId, Origin, Span};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -230,7 +231,8 @@ impl Stored {
     /// The diagnostics and rules, if every one is sound for a database of `files` files; an
     /// entry that names a file or a severity that does not exist is not used.
     pub fn restore(self, files: usize) -> Option<(Vec<Diagnostic>, RuleSet)> {
-        let diagnostics = self.diagnostics.into_iter().map(|d| d.restore(files)).collect::<Option<Vec<_>>>()?;
+        // In parallel: a large spec's result holds hundreds of thousands of findings.
+        let diagnostics = self.diagnostics.into_par_iter().map(|d| d.restore(files)).collect::<Option<Vec<_>>>()?;
         let mut rules = RuleSet::default();
         for rule in self.rules {
             let rule = rule.restore()?;

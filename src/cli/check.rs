@@ -115,9 +115,13 @@ fn report(c: &Checked, args: &Args) -> Result<(), u8> {
         CheckFormat::Json => {
             let report =
                 JsonReport { version: 1, diagnostics: render::json_diagnostics(&c.diagnostics, &c.db), summary };
-            let mut out = serde_json::to_vec_pretty(&report).expect("the report serializes");
-            out.push(b'\n');
-            write_stdout(&out);
+            // Streamed: the report of a large spec runs to hundreds of megabytes, never held
+            // whole; a closed pipe (`| head`) ends the writing, quietly.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            if serde_json::to_writer_pretty(&mut out, &report).is_ok() {
+                let _ = out.write_all(b"\n");
+            }
+            let _ = out.flush();
         }
         CheckFormat::Human => {
             // Streamed: a spec with many errors is never held in memory as text.
