@@ -141,13 +141,14 @@ impl SpecInput {
     }
 }
 
-/// Where parsed trees are kept between runs (see `src/cache/`).
+/// Where parsed trees and checked results are kept between runs (see `src/cache/` and
+/// docs/cache.md).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CacheArgs {
-    /// Keep parsed files in DIR (default: `.aims-cache` beside the spec; always safe to delete)
+    /// Keep parsed files and checked results in DIR (default: `.aims-cache` beside the spec; always safe to delete)
     #[arg(long, value_name = "DIR")]
     pub cache: Option<std::path::PathBuf>,
-    /// Parse every file, and read or write no cache
+    /// Parse and check everything, and read or write no cache
     #[arg(long, conflicts_with = "cache")]
     pub no_cache: bool,
 }
