@@ -77,7 +77,7 @@ impl DiskTrees {
             Ok(used) => used.clone(),
             Err(_) => return,
         };
-        TREE.prune(dir, &used, keep_for(used.len()));
+        TREE.prune(dir, &used, keep_for(used.len()), u64::MAX);
     }
 
     fn key(&self, text: &str, file: FileId) -> TextHash {

@@ -76,32 +76,42 @@ impl Kind {
     }
 
     /// Removes the entries of this kind in `dir` that are not in `used`, least recently used
-    /// first, until the folder holds at most `limit` of them. One listing of the folder;
-    /// errors are ignored (a file another run removed first, a read-only folder).
-    pub fn prune(&self, dir: &Path, used: &rustc_hash::FxHashSet<TextHash>, limit: usize) {
+    /// first, until the folder holds at most `limit` of them, taking at most `bytes` in all.
+    /// One listing of the folder; errors are ignored (a file another run removed first, a
+    /// read-only folder).
+    pub fn prune(&self, dir: &Path, used: &rustc_hash::FxHashSet<TextHash>, limit: usize, bytes: u64) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
-        let mut total = 0usize;
-        let mut unused: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+        let (mut count, mut size) = (0usize, 0u64);
+        let mut unused: Vec<(std::time::SystemTime, PathBuf, u64)> = Vec::new();
         for entry in entries.flatten() {
             let path = entry.path();
             if path.extension().is_none_or(|e| e != self.extension) {
                 continue;
             }
-            total += 1;
+            let meta = entry.metadata().ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            count += 1;
+            size += len;
             let in_use =
                 path.file_stem().and_then(|s| s.to_str()).and_then(parse_hex).is_some_and(|key| used.contains(&key));
             if !in_use {
-                let modified = entry.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);
-                unused.push((modified, path));
+                let modified = meta.and_then(|m| m.modified().ok()).unwrap_or(std::time::UNIX_EPOCH);
+                unused.push((modified, path, len));
             }
         }
-        if total <= limit {
+        if count <= limit && size <= bytes {
             return;
         }
         // Oldest first; the path breaks ties so that the same folder is pruned the same way.
         unused.sort();
-        for (_, path) in unused.into_iter().take(total - limit) {
-            let _ = std::fs::remove_file(path);
+        for (_, path, len) in unused {
+            if count <= limit && size <= bytes {
+                break;
+            }
+            if std::fs::remove_file(path).is_ok() {
+                count -= 1;
+                size -= len;
+            }
         }
     }
 }

@@ -34,6 +34,13 @@ const RESULT: Kind = Kind { magic: b"AIMSRSLT", format: FORMAT, extension: "resu
 /// whole reports, so fewer are kept than trees.
 pub const RESULTS_KEPT: usize = 32;
 
+/// The bytes the results may take after a run stores one of `len` bytes: a few results of
+/// that size, and never less than a small floor. The result of a large spec with many
+/// findings runs to a hundred megabytes; 32 of them would be a folder of gigabytes.
+pub fn results_bytes_for(len: u64) -> u64 {
+    (len * 8).max(64 << 20)
+}
+
 /// The key of the result of checking the files `files` (name, origin and text hash of each,
 /// in file order) as of `today`, with the rules `only` (all when `None`).
 pub fn key<'a>(
@@ -298,14 +305,15 @@ impl DiskResults {
         postcard::from_bytes(RESULT.decode(&bytes, &build_fingerprint(), key)?).ok()
     }
 
-    /// Stores `result` under `key`, then prunes the folder to [`RESULTS_KEPT`] entries.
+    /// Stores `result` under `key`, then prunes the folder to [`RESULTS_KEPT`] entries and
+    /// [`results_bytes_for`] bytes.
     pub fn put(&self, key: &TextHash, result: &Stored) {
         let Some(dir) = &self.dir else { return };
         let Ok(payload) = postcard::to_stdvec(result) else { return };
         let bytes = RESULT.encode(&build_fingerprint(), key, &payload);
         if entry::write_atomically(dir, &RESULT.path(dir, key), &bytes).is_ok() {
             let keep = std::iter::once(*key).collect();
-            RESULT.prune(dir, &keep, RESULTS_KEPT);
+            RESULT.prune(dir, &keep, RESULTS_KEPT, results_bytes_for(bytes.len() as u64));
         }
     }
 }

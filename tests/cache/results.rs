@@ -272,6 +272,26 @@ fn the_result_store_stays_bounded() {
     assert!(own.iter().all(|p| after.contains(p)), "the recently used entry is kept");
     assert!(stale[..10].iter().all(|p| !after.contains(p)), "the oldest go first");
     assert!(stale[10..].iter().all(|p| after.contains(p)));
+    // Large results are bounded by their bytes too: four stale results of 30 MB (files with
+    // holes, which take no room on the disk) in a folder allowed 64 MB beside small results:
+    // the two oldest go, however few the entries.
+    for path in &after {
+        std::fs::remove_file(path).expect("empty the folder");
+    }
+    let mut large = Vec::new();
+    for i in 0..4u32 {
+        let path = dir.join(format!("{:064x}.result", 0xdef000 + i));
+        let file = std::fs::File::create(&path).expect("create a large entry");
+        file.set_len(30 << 20).expect("make it large");
+        file.set_modified(old + std::time::Duration::from_secs(i.into())).expect("age it");
+        large.push(path);
+    }
+    let plain = check(&root, &["--as-of", "2027-02-01", "--no-cache"]).transcript();
+    assert_eq!(check(&root, &["--as-of", "2027-02-01"]).transcript(), plain);
+    let after = results(&root);
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert!(large[..2].iter().all(|p| !after.contains(p)), "the oldest large entries go first");
+    assert!(large[2..].iter().all(|p| after.contains(p)));
 }
 
 #[test]
