@@ -1,8 +1,12 @@
-//! The parse cache never changes what a user sees: the same bytes with and without it, after
-//! edits, after a change of stdlib, and with a cache that is corrupt, truncated, swapped or
-//! written by another aims. Every test works on a copy of an example in a temporary folder.
+//! The cache never changes what a user sees: the same bytes with and without it, after edits,
+//! after a change of stdlib, and with a cache that is corrupt, truncated, swapped or written by
+//! another aims. Every test works on a copy of an example in a temporary folder. The tests of
+//! the store of checked results are in `cache/results.rs`; the damage tests below damage both
+//! stores.
 
 mod common;
+#[path = "cache/results.rs"]
+mod results;
 
 use common::{aims_with_cache as aims, Run};
 use std::path::{Path, PathBuf};
@@ -46,8 +50,9 @@ fn check(root: &Path, extra: &[&str]) -> Run {
     aims(root, &args)
 }
 
-/// Runs `check` with the cache (twice: filling it, then reading it) and without, in human and
-/// JSON output, and asserts every run prints the same bytes and exits the same way.
+/// Runs `check` with the cache (filling it, then reading the stored result, then reading only
+/// the stored trees) and without, in human and JSON output, and asserts every run prints the
+/// same bytes and exits the same way.
 fn same_with_and_without_cache(root: &Path, extra: &[&str]) -> String {
     let mut first = None;
     for format in ["human", "json"] {
@@ -56,11 +61,19 @@ fn same_with_and_without_cache(root: &Path, extra: &[&str]) -> String {
         let plain = check(root, &[&args[..], &["--no-cache"]].concat()).transcript();
         let filling = check(root, &args).transcript();
         let reading = check(root, &args).transcript();
+        forget_results(root);
+        let from_trees = check(root, &args).transcript();
         assert_eq!(filling, plain, "a run that fills the cache prints what a run without it prints");
-        assert_eq!(reading, plain, "a run that reads the cache prints what a run without it prints");
+        assert_eq!(reading, plain, "a run that reads the stored result prints what a run without it prints");
+        assert_eq!(from_trees, plain, "a run that reads the stored trees prints what a run without it prints");
         first.get_or_insert(plain);
     }
     first.expect("two formats")
+}
+
+/// Removes the stored results, so that the next run compiles (from the stored trees).
+fn forget_results(root: &Path) {
+    let _ = std::fs::remove_dir_all(root.join("spec/.aims-cache/results"));
 }
 
 fn entries(root: &Path) -> Vec<PathBuf> {
@@ -133,6 +146,7 @@ fn damaged_cache_is_ignored(name: &str, damage: impl Fn(&[u8]) -> Vec<u8>) {
     for (path, bytes) in &good {
         std::fs::write(path, damage(bytes)).expect("damage an entry");
     }
+    forget_results(&root);
     assert_eq!(check(&root, &[]).transcript(), clean, "a damaged cache changes nothing");
     for (path, bytes) in &good {
         assert_eq!(&std::fs::read(path).expect("read an entry"), bytes, "the damaged entry was written anew");
@@ -142,36 +156,49 @@ fn damaged_cache_is_ignored(name: &str, damage: impl Fn(&[u8]) -> Vec<u8>) {
 #[test]
 fn a_corrupt_cache_is_ignored() {
     // One byte of every payload flipped: the checksum no longer matches.
-    damaged_cache_is_ignored("corrupt", |b| {
+    let flip_last = |b: &[u8]| {
         let mut b = b.to_vec();
         let last = b.len() - 1;
         b[last] ^= 0x55;
         b
-    });
+    };
+    damaged_cache_is_ignored("corrupt", flip_last);
+    results::damaged_results_are_ignored("corrupt", flip_last);
 }
 
 #[test]
 fn a_truncated_cache_is_ignored() {
     damaged_cache_is_ignored("truncated", |b| b[..b.len() / 2].to_vec());
     damaged_cache_is_ignored("empty", |_| Vec::new());
+    results::damaged_results_are_ignored("truncated", |b| b[..b.len() / 2].to_vec());
+    results::damaged_results_are_ignored("header-only", |b| b[..124].to_vec());
+    results::damaged_results_are_ignored("empty", |_| Vec::new());
 }
 
 #[test]
 fn a_cache_from_another_version_is_ignored() {
-    // The syntax fingerprint (after the magic word and the format number) of another parser.
-    damaged_cache_is_ignored("foreign-parser", |b| {
+    // The fingerprint (after the magic word and the format number) of another parser, or
+    // another build of aims for a stored result.
+    let other_fingerprint = |b: &[u8]| {
         let mut b = b.to_vec();
         b[12..44].iter_mut().for_each(|x| *x = !*x);
         b
-    });
+    };
+    damaged_cache_is_ignored("foreign-parser", other_fingerprint);
+    results::damaged_results_are_ignored("foreign-build", other_fingerprint);
     // Another entry format.
-    damaged_cache_is_ignored("foreign-format", |b| {
+    let other_format = |b: &[u8]| {
         let mut b = b.to_vec();
         b[8] = b[8].wrapping_add(1);
         b
-    });
+    };
+    damaged_cache_is_ignored("foreign-format", other_format);
+    results::damaged_results_are_ignored("foreign-format", other_format);
+    // The entry of the other store, intact: a tree is not a result.
+    results::damaged_results_are_ignored("other-magic", |b| [&b"AIMSTREE"[..], &b[8..]].concat());
     // Not an aims cache at all.
     damaged_cache_is_ignored("foreign-file", |_| b"{\"not\": \"a tree\"}".to_vec());
+    results::damaged_results_are_ignored("foreign-file", |_| b"{\"not\": \"a result\"}".to_vec());
 }
 
 #[test]
@@ -185,6 +212,7 @@ fn an_intact_entry_of_another_text_is_not_trusted() {
     for (i, path) in found.iter().enumerate() {
         std::fs::write(path, &contents[(i + 1) % contents.len()]).expect("swap an entry");
     }
+    forget_results(&root);
     assert_eq!(check(&root, &[]).transcript(), clean);
 }
 
@@ -297,6 +325,7 @@ fn unused_entries_are_pruned_oldest_first() {
         }
         stale.push(path);
     }
+    forget_results(&root);
     assert_eq!(check(&root, &[]).transcript(), reference, "pruning never changes a result");
     let after = entries(&root);
     assert!(after.len() <= 256, "the folder is pruned to its bound: {} entries left", after.len());
@@ -308,6 +337,7 @@ fn unused_entries_are_pruned_oldest_first() {
     }
     // A folder within its bound is left alone.
     let before = entries(&root);
+    forget_results(&root);
     check(&root, &[]);
     assert_eq!(entries(&root), before, "nothing is removed from a folder within its bound");
 }

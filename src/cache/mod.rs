@@ -1,5 +1,6 @@
 //! The cache room: parsed trees kept between compilations, so that no run parses a file whose
-//! text it has already parsed.
+//! text it has already parsed, and the checked results of `aims check`, so that a run over a
+//! spec that has not changed prints the stored result without compiling.
 //!
 //! A tree depends on nothing but the file's text and the parser that read it (the stdlib and
 //! the schema come later, in sema), so a tree is keyed by the hash of the text and stored with
@@ -10,8 +11,13 @@
 //!   own checksummed file, ignored whenever anything about it does not match.
 //!
 //! Neither can change a result: a miss (or a store that cannot be read or written) parses.
+//!
+//! [`results`] keeps whole results: keyed by everything a result depends on, and checked
+//! against every file read outside the spec (scoring script, evidence) before it is used.
 
 pub mod disk;
+pub(crate) mod entry;
+pub mod results;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
@@ -130,6 +136,21 @@ pub(crate) fn syntax_fingerprint() -> TextHash {
             include_str!("../syntax/comments.rs"),
             include_str!("../syntax/lexical.rs"),
         ] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        *h.finalize().as_bytes()
+    })
+}
+
+/// A fingerprint of this build of aims: its version and a hash of every source it was built
+/// from (code, grammar, embedded stdlib, dependencies' versions, compiler; see `build.rs`).
+/// A checked result depends on all of it, so a result stored by any other build is never read.
+pub(crate) fn build_fingerprint() -> TextHash {
+    static FINGERPRINT: std::sync::OnceLock<TextHash> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        let mut h = blake3::Hasher::new();
+        for part in [env!("CARGO_PKG_VERSION"), env!("AIMS_BUILD_FINGERPRINT")] {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
         }

@@ -1,9 +1,10 @@
-//! `aims check`: compile a spec and report every problem.
+//! `aims check`: compile a spec and report every problem (or report the stored result of a
+//! run over the very same inputs, see `cache::results`).
 
+use super::checked::Checked;
 use super::output::{fail, fail_as, plural, use_color, write_stdout};
 use super::{Format, EXIT_FINDINGS, EXIT_OK};
-use crate::compile::Compilation;
-use crate::diagnostics::render;
+use crate::diagnostics::{render, Severity};
 use crate::report::ci;
 use clap::ValueEnum;
 use serde::Serialize;
@@ -63,7 +64,7 @@ pub fn run(args: Args) -> u8 {
     let format = if args.format == CheckFormat::Json { Format::Json } else { Format::Human };
     let spec = args.input.spec(format);
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
-    let mut c = match super::compile_spec_only(&spec, only) {
+    let mut c = match super::checked::check(&spec, only) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -80,8 +81,8 @@ pub fn run(args: Args) -> u8 {
     if let Err(code) = report(&c, &args) {
         return code;
     }
-    let failed = c.error_count() > 0 || (args.deny_warnings && c.warning_count() > 0);
-    // The process ends here; freeing a large model item by item would only cost time.
+    let failed = c.count(Severity::Error) > 0 || (args.deny_warnings && c.count(Severity::Warning) > 0);
+    // The process ends here; freeing every text and finding one by one would only cost time.
     std::mem::forget(c);
     if failed {
         EXIT_FINDINGS
@@ -90,14 +91,14 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-fn report(c: &Compilation, args: &Args) -> Result<(), u8> {
+fn report(c: &Checked, args: &Args) -> Result<(), u8> {
     let summary = Summary {
         files: c.spec_file_count(),
-        items: c.model.spec_item_count(),
-        errors: c.error_count(),
-        warnings: c.warning_count(),
-        waived: c.outcome.as_ref().map_or(0, |o| o.waived),
-        rules_run: c.outcome.is_some(),
+        items: c.items,
+        errors: c.count(Severity::Error),
+        warnings: c.count(Severity::Warning),
+        waived: c.waived,
+        rules_run: c.rules_run,
     };
     // CI platforms name files relative to the checkout, where aims runs.
     let base = std::env::current_dir().unwrap_or_default();
@@ -114,9 +115,13 @@ fn report(c: &Compilation, args: &Args) -> Result<(), u8> {
         CheckFormat::Json => {
             let report =
                 JsonReport { version: 1, diagnostics: render::json_diagnostics(&c.diagnostics, &c.db), summary };
-            let mut out = serde_json::to_vec_pretty(&report).expect("the report serializes");
-            out.push(b'\n');
-            write_stdout(&out);
+            // Streamed: the report of a large spec runs to hundreds of megabytes, never held
+            // whole; a closed pipe (`| head`) ends the writing, quietly.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            if serde_json::to_writer_pretty(&mut out, &report).is_ok() {
+                let _ = out.write_all(b"\n");
+            }
+            let _ = out.flush();
         }
         CheckFormat::Human => {
             // Streamed: a spec with many errors is never held in memory as text.

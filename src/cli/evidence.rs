@@ -5,7 +5,7 @@
 use super::SpecArgs;
 use crate::compile::Compilation;
 use crate::evidence::{self, EvidenceFile, Found};
-use crate::source::SourceDb;
+use crate::source::{FileId, SourceDb};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -14,15 +14,18 @@ use std::path::{Path, PathBuf};
 /// Reads evidence in pieces of this size: a large scan or video is never held in memory.
 const CHUNK: usize = 256 * 1024;
 
-/// Adds the findings about the spec's evidence files to a compilation.
-pub fn check(c: &mut Compilation, spec: &SpecArgs) {
+/// Adds the findings about the spec's evidence files to a compilation; returns each file
+/// looked at (spec file, path as written) and what was found there, which a stored result
+/// must find again to be used.
+pub fn check(c: &mut Compilation, spec: &SpecArgs) -> Vec<(FileId, String, Found)> {
     let files = evidence::collect(&c.model);
     if files.is_empty() {
-        return;
+        return Vec::new();
     }
     let found = inspect(&c.db, &files, &repository_root(spec));
     c.diagnostics.extend(evidence::findings(&c.model, &files, &found));
     crate::diagnostics::sort(&mut c.diagnostics);
+    files.into_iter().zip(found).map(|(ev, found)| (ev.file, ev.path, found)).collect()
 }
 
 /// The root evidence must stay in: the git repository that holds the spec (the nearest folder
@@ -41,11 +44,16 @@ pub fn inspect(db: &SourceDb, files: &[EvidenceFile], root: &Path) -> Vec<Found>
 }
 
 fn inspect_one(db: &SourceDb, ev: &EvidenceFile, root: &Path) -> Found {
-    if let Some(why) = evidence::refuse_by_text(&ev.path) {
+    inspect_path(&db.get(ev.file).name, &ev.path, root)
+}
+
+/// What is at `path`, named in the spec file called `from` (paths are relative to its folder).
+pub fn inspect_path(from: &str, path: &str, root: &Path) -> Found {
+    if let Some(why) = evidence::refuse_by_text(path) {
         return Found::Outside(why);
     }
-    let base = Path::new(&db.get(ev.file).name).parent().unwrap_or(Path::new(""));
-    let full = base.join(&ev.path);
+    let base = Path::new(from).parent().unwrap_or(Path::new(""));
+    let full = base.join(path);
     let Ok(meta) = std::fs::symlink_metadata(&full) else { return Found::Missing };
     // Following every link (of the file and of the folders on the way) tells where it leads;
     // nothing is opened until that place is known to be inside the repository.

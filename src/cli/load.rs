@@ -1,9 +1,10 @@
 //! Finding and reading the files of a spec, and the stdlib.
 
 use super::read::{self, io_words};
+use crate::cache::TextHash;
 use crate::cli::SpecArgs;
 use crate::diagnostics::{codes, Diagnostic};
-use crate::source::{Origin, SourceDb, SourceFile, Span};
+use crate::source::{FileId, Origin, SourceDb, SourceFile, Span};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -18,10 +19,70 @@ pub struct Loaded {
     pub early: Vec<Diagnostic>,
 }
 
+/// The files of a run as read, before they become a [`SourceDb`]: the stdlib (already a
+/// database), then the spec's texts, each with the hash of its text, computed as it was read
+/// (the caches key on these hashes; nothing hashes a text twice).
+pub struct Read {
+    pub stdlib: SourceDb,
+    pub spec: Vec<Text>,
+    /// Problems found while reading (invalid UTF-8), with the file ids the database will give.
+    pub early: Vec<Diagnostic>,
+    stdlib_hashes: Vec<TextHash>,
+}
+
+pub struct Text {
+    pub name: String,
+    pub text: String,
+    pub hash: TextHash,
+}
+
+impl Read {
+    /// The name, origin and text hash of every file, in file id order.
+    pub fn files(&self) -> impl Iterator<Item = (&str, Origin, &TextHash)> {
+        let stdlib = self.stdlib.iter().zip(&self.stdlib_hashes).map(|((_, f), h)| (f.name.as_str(), f.origin, h));
+        stdlib.chain(self.spec.iter().map(|t| (t.name.as_str(), Origin::Spec, &t.hash)))
+    }
+
+    /// The hash and length of each file's text, by file id (for the tree cache).
+    pub fn hashes(&self) -> Vec<(TextHash, usize)> {
+        let stdlib = self.stdlib.iter().zip(&self.stdlib_hashes).map(|((_, f), h)| (*h, f.text.len()));
+        stdlib.chain(self.spec.iter().map(|t| (t.hash, t.text.len()))).collect()
+    }
+
+    /// The database of the run. Each spec file's line table is built in parallel.
+    pub fn into_db(self) -> SourceDb {
+        self.into_db_keeping(|_| true)
+    }
+
+    /// The database of the run, in which only the spec files for which `keep(index in
+    /// spec)` holds have their text; the others keep their name and an empty text (for a
+    /// stored result, whose diagnostics point into a few files only).
+    pub fn into_db_keeping(self, keep: impl Fn(usize) -> bool + Sync) -> SourceDb {
+        let mut db = self.stdlib;
+        let files: Vec<SourceFile> = self
+            .spec
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, t)| SourceFile::new(t.name, if keep(i) { t.text } else { String::new() }, Origin::Spec))
+            .collect();
+        for file in files {
+            db.add(file);
+        }
+        db
+    }
+}
+
 pub fn load(args: &SpecArgs) -> Result<Loaded, LoadError> {
+    let mut read = read(args)?;
+    let early = std::mem::take(&mut read.early);
+    Ok(Loaded { db: read.into_db(), early })
+}
+
+/// Finds and reads every file of the spec (and the stdlib), hashing each text as it is read.
+pub fn read(args: &SpecArgs) -> Result<Read, LoadError> {
     let mut early = Vec::new();
     // The stdlib comes first: its files get the lowest ids, so its declarations are seen first.
-    let mut db = match &args.stdlib {
+    let stdlib = match &args.stdlib {
         None => crate::compile::stdlib_db(),
         Some(dir) => {
             let mut db = SourceDb::default();
@@ -31,11 +92,13 @@ pub fn load(args: &SpecArgs) -> Result<Loaded, LoadError> {
             let files = discover(dir)?;
             for (file, text) in read_all(&files)? {
                 let name = format!("<stdlib>/{}", display(file.strip_prefix(dir).unwrap_or(&file)));
-                add(&mut db, &mut early, name, text, Origin::Stdlib);
+                let id = FileId(db.len() as u32);
+                db.add(SourceFile::new(name, text.into_string(id, &mut early), Origin::Stdlib));
             }
             db
         }
     };
+    let stdlib_hashes = stdlib.iter().map(|(_, f)| crate::cache::hash_text(&f.text)).collect();
     let mut files = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
@@ -53,27 +116,47 @@ pub fn load(args: &SpecArgs) -> Result<Loaded, LoadError> {
     // The same file named twice (`aims check a.aims .`) is read once.
     let mut seen = std::collections::HashSet::new();
     files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    let mut spec = Vec::with_capacity(files.len());
     for (file, text) in read_all(&files)? {
-        add(&mut db, &mut early, display(&file), text, Origin::Spec);
+        let id = FileId((stdlib.len() + spec.len()) as u32);
+        let hash = text.hash;
+        spec.push(Text { name: display(&file), text: text.into_string(id, &mut early), hash });
     }
-    Ok(Loaded { db, early })
+    Ok(Read { stdlib, spec, early, stdlib_hashes })
 }
 
-fn add(db: &mut SourceDb, early: &mut Vec<Diagnostic>, name: String, bytes: Vec<u8>, origin: Origin) {
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            db.add(SourceFile::new(name, text, origin));
-        }
-        Err(err) => {
+/// A file's content as read: its text, or the text with bad bytes replaced and where the
+/// first one was; and the hash of that text.
+struct FileText {
+    text: Result<String, (String, usize)>,
+    hash: TextHash,
+}
+
+impl FileText {
+    fn new(bytes: Vec<u8>) -> Self {
+        let text = String::from_utf8(bytes).map_err(|err| {
             let at = err.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            let id = db.add(SourceFile::new(name, text, origin));
-            early.push(
-                Diagnostic::new(codes::INVALID_UTF8, "this file is not valid UTF-8 text")
-                    .primary(id, Span::new(at, at + "\u{FFFD}".len()), "bytes that are not UTF-8 start here")
-                    .help("save the file as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)")
-                    .note("the rest of the file was read with the bad bytes replaced by `\u{FFFD}`"),
-            );
+            (String::from_utf8_lossy(err.as_bytes()).into_owned(), at)
+        });
+        let hash = crate::cache::hash_text(match &text {
+            Ok(t) | Err((t, _)) => t,
+        });
+        FileText { text, hash }
+    }
+
+    /// The text, saying in `early` where bad bytes start in the file `id`.
+    fn into_string(self, id: FileId, early: &mut Vec<Diagnostic>) -> String {
+        match self.text {
+            Ok(text) => text,
+            Err((text, at)) => {
+                early.push(
+                    Diagnostic::new(codes::INVALID_UTF8, "this file is not valid UTF-8 text")
+                        .primary(id, Span::new(at, at + "\u{FFFD}".len()), "bytes that are not UTF-8 start here")
+                        .help("save the file as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)")
+                        .note("the rest of the file was read with the bad bytes replaced by `\u{FFFD}`"),
+                );
+                text
+            }
         }
     }
 }
@@ -154,11 +237,13 @@ fn walk_error(e: &walkdir::Error) -> LoadError {
     LoadError(format!("cannot read `{path}`: {words}"))
 }
 
-fn read_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, LoadError> {
+/// Reads, checks as UTF-8 and hashes every file, in parallel (the bytes are hashed while
+/// they are still in the processor's cache).
+fn read_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, FileText)>, LoadError> {
     files
         .par_iter()
         .map(|f| match read::regular_file(f, MAX_FILE_BYTES) {
-            Ok(bytes) => Ok((f.clone(), bytes)),
+            Ok(bytes) => Ok((f.clone(), FileText::new(bytes))),
             Err(read::Unreadable(why)) => Err(LoadError(format!("cannot read `{}`: {why}", display(f)))),
         })
         .collect()

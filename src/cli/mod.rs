@@ -2,6 +2,7 @@
 //! room that knows about terminals, files on disk and exit codes.
 
 pub mod check;
+mod checked;
 pub mod diff;
 mod evidence;
 pub mod explain;
@@ -140,13 +141,14 @@ impl SpecInput {
     }
 }
 
-/// Where parsed trees are kept between runs (see `src/cache/`).
+/// Where parsed trees and checked results are kept between runs (see `src/cache/` and
+/// docs/cache.md).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CacheArgs {
-    /// Keep parsed files in DIR (default: `.aims-cache` beside the spec; always safe to delete)
+    /// Keep parsed files and checked results in DIR (default: `.aims-cache` beside the spec; always safe to delete)
     #[arg(long, value_name = "DIR")]
     pub cache: Option<std::path::PathBuf>,
-    /// Parse every file, and read or write no cache
+    /// Parse and check everything, and read or write no cache
     #[arg(long, conflicts_with = "cache")]
     pub no_cache: bool,
 }
@@ -166,25 +168,42 @@ pub(crate) fn compile_spec(spec: &SpecArgs) -> Result<crate::compile::Compilatio
 
 /// As [`compile_spec`], running only the rules named in `only` (`aims check --only`).
 pub(crate) fn compile_spec_only(spec: &SpecArgs, only: Option<&[String]>) -> Result<crate::compile::Compilation, u8> {
-    let loaded = load::load(spec).map_err(|e| output::fail_as(spec.format, &e.0))?;
+    let read = load::read(spec).map_err(|e| output::fail_as(spec.format, &e.0))?;
     let scripts = scripts::DiskScripts::new(&spec.paths, spec.stdlib.clone());
+    Ok(compile_read(spec, read, only, &scripts).0)
+}
+
+/// Compiles the files `read` with the scripts `scripts`, each file's tree from the tree cache
+/// when there is one, and inspects the evidence files; also returns each evidence file looked
+/// at and what was there.
+pub(crate) fn compile_read(
+    spec: &SpecArgs,
+    mut read: load::Read,
+    only: Option<&[String]>,
+    scripts: &dyn crate::compile::Scripts,
+) -> (crate::compile::Compilation, Vec<(crate::source::FileId, String, crate::evidence::Found)>) {
     let today = spec.today();
     let mut compilation = match cache_dir(spec) {
-        None => crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &crate::cache::ParseAll, only),
+        None => {
+            let early = std::mem::take(&mut read.early);
+            crate::compile::compile_only(read.into_db(), early, today, scripts, &crate::cache::ParseAll, only)
+        }
         Some(dir) => {
-            let trees = crate::cache::disk::DiskTrees::open(&dir);
-            let compilation = crate::compile::compile_only(loaded.db, loaded.early, today, &scripts, &trees, only);
+            // The texts were hashed as they were read: the tree cache does not hash them again.
+            let trees = crate::cache::disk::DiskTrees::open(&dir).with_hashes(read.hashes());
+            let early = std::mem::take(&mut read.early);
+            let compilation = crate::compile::compile_only(read.into_db(), early, today, scripts, &trees, only);
             trees.prune();
             compilation
         }
     };
-    evidence::check(&mut compilation, spec);
-    Ok(compilation)
+    let evidence = evidence::check(&mut compilation, spec);
+    (compilation, evidence)
 }
 
 /// The cache folder of a run: `--cache DIR`, or `.aims-cache` in the folder of the first path
 /// of the spec; `None` with `--no-cache`.
-fn cache_dir(spec: &SpecArgs) -> Option<std::path::PathBuf> {
+pub(crate) fn cache_dir(spec: &SpecArgs) -> Option<std::path::PathBuf> {
     if spec.cache.no_cache {
         return None;
     }
