@@ -395,3 +395,52 @@ fn lsp_workspace_with_a_fifo_a_huge_file_and_a_link_out() {
     assert!(!run.stdout.contains("S3CRET-LSP"), "{}", run.all());
     assert!(!run.stdout.contains("huge.aims") && !run.stdout.contains("pipe.aims"), "{}", run.all());
 }
+
+/// Runs aims in `cwd`, reads the first line of its output and closes the pipe, as
+/// `aims ... | head -1` does: the exit code, and whether that line was read.
+fn first_line_then_close(cwd: &Path, args: &[&str]) -> (Run, String) {
+    use std::io::BufRead;
+    let start = Instant::now();
+    let mut child = bounded::spawn(cwd, args, &[("AIMS_NO_CACHE", "1")], None);
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let _ = stdout.read_line(&mut line);
+    drop(stdout);
+    let err = child.stderr.take().unwrap();
+    let err = std::thread::spawn(move || std::io::read_to_string(err).unwrap_or_default());
+    let status = bounded::wait(&mut child, start, BOUND, args);
+    (Run { code: status.code().unwrap_or(-1), stdout: String::new(), stderr: err.join().unwrap() }, line)
+}
+
+// Output is written as it is made; a reader that stops early (`| head -1`) ends the run quietly
+// with the exit code of a whole run, for every command that can print a lot. Each output here
+// is larger than the pipe's buffer and aims's own, so aims is still writing when the pipe closes.
+#[test]
+fn a_closed_pipe_ends_every_long_output_quietly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gaps = "examples/midsize-insurer-gaps";
+    let clean = "examples/midsize-insurer";
+    let runs: &[&[&str]] = &[
+        &["check", AS_OF, gaps],
+        &["gap", AS_OF, clean],
+        &["gap", AS_OF, "--format", "json", clean],
+        &["report", "all", AS_OF, clean],
+        &["report", "all", AS_OF, "--format", "json", clean],
+        &["report", "register", AS_OF, "--format", "csv", clean],
+        &["rules", clean],
+        &["rules", "--format", "json", clean],
+        &["query", "c in control", AS_OF, "--format", "json", clean],
+        &["query", "c in control", AS_OF, "--format", "csv", clean],
+        &["score", AS_OF, "--format", "json", clean],
+        &["kinds"],
+        &["explain", "risk-treated"],
+    ];
+    for args in runs {
+        let whole = aims(root, args);
+        assert!(!whole.stdout.is_empty(), "{}", whole.all());
+        let (run, line) = first_line_then_close(root, args);
+        assert_eq!(run.code, whole.code, "`aims {}` after a closed pipe:\n{}", args.join(" "), run.all());
+        assert_eq!(Some(line.as_str()), whole.stdout.split_inclusive('\n').next(), "{}", args.join(" "));
+        assert!(run.stderr.is_empty(), "`aims {}` said on stderr:\n{}", args.join(" "), run.all());
+    }
+}
