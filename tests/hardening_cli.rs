@@ -444,3 +444,46 @@ fn a_closed_pipe_ends_every_long_output_quietly() {
         assert!(run.stderr.is_empty(), "`aims {}` said on stderr:\n{}", args.join(" "), run.all());
     }
 }
+
+/// Runs git in `dir`, which must succeed.
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=aims", "-c", "user.email=aims@example.org", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+// `aims diff` between revisions reads files from git, not from the disk: a file committed at
+// over the 512 MB cap (zeros, which pack into a few hundred KB) is refused by the size git
+// gives, before its text is asked for. Before: 1 GB of memory and minutes to parse zeros.
+#[test]
+fn diff_refuses_a_huge_file_in_a_revision_by_its_size() {
+    if std::process::Command::new("git").arg("--version").output().is_err() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "git is needed for this test on CI");
+        return;
+    }
+    let dir = folder("diff-huge-blob");
+    std::fs::remove_file(dir.join("pipe.aims")).unwrap();
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "clean"]);
+    git(&dir, &["commit", "-q", "-m", "clean"]);
+    std::fs::File::create(dir.join("clean/huge.aims")).unwrap().set_len((512 << 20) + 1).unwrap();
+    git(&dir, &["add", "clean/huge.aims"]);
+    git(&dir, &["commit", "-q", "-m", "huge"]);
+    std::fs::remove_file(dir.join("clean/huge.aims")).unwrap();
+    let run = aims(&dir, &["diff", AS_OF, "--spec", "clean", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("cannot read `clean/huge.aims` at `HEAD`: it is larger than the 512 MB aims reads"),
+        "{}",
+        run.all()
+    );
+    // A revision is never taken for one of git's options.
+    let run = aims(&dir, &["diff", AS_OF, "--spec", "clean", "--", "HEAD~1", "--output=x"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("a revision does not start with `-`"), "{}", run.all());
+    assert!(!dir.join("x").exists());
+}

@@ -40,7 +40,7 @@ pub fn regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
     Ok(bytes)
 }
 
-fn too_large(limit: u64) -> Unreadable {
+pub(crate) fn too_large(limit: u64) -> Unreadable {
     Unreadable(format!("it is larger than the {} aims reads", size_words(limit)))
 }
 
