@@ -487,3 +487,25 @@ fn diff_refuses_a_huge_file_in_a_revision_by_its_size() {
     assert!(run.stderr.contains("a revision does not start with `-`"), "{}", run.all());
     assert!(!dir.join("x").exists());
 }
+
+// An evidence file that is a FIFO: `aims check` and `aims pin` used to open it with a plain
+// open, which blocks until a writer comes, for ever. Now it is a located finding (E0705).
+#[test]
+fn an_evidence_file_that_is_a_fifo_is_refused_without_blocking() {
+    let dir = folder("evidence-fifo");
+    std::fs::create_dir_all(dir.join("ev/evidence")).unwrap();
+    mkfifo(&dir.join("ev/evidence/pipe.pdf"));
+    let doc = "document d \"D\" { last_reviewed: 2026-09-01  path: \"evidence/pipe.pdf\" }\n";
+    std::fs::write(dir.join("ev/spec.aims"), doc).unwrap();
+    let why = "the evidence file `evidence/pipe.pdf` of d cannot be read: it is a named pipe (FIFO), not a file";
+    let run = aims(&dir, &["check", AS_OF, "--format", "json", "ev"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let v = run.json();
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E0705").expect("E0705");
+    assert!(d["message"].as_str().unwrap().starts_with(why), "{}", run.all());
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(51)), "{}", run.all());
+    let run = aims(&dir, &["pin", "ev"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stdout.contains(why) && run.stdout.contains("┌─ ev/spec.aims:1:51"), "{}", run.all());
+    assert!(run.stdout.ends_with("1 evidence file could not be pinned\nnothing was pinned\n"), "{}", run.all());
+}

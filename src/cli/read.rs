@@ -14,6 +14,24 @@ pub struct Unreadable(pub String);
 
 /// The bytes of the regular file at `path`, at most `limit` of them.
 pub fn regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
+    let (file, meta) = open_regular(path)?;
+    // A file that says it is too large is refused before a byte is read or a buffer is made.
+    if meta.len() > limit {
+        return Err(too_large(limit));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    // One byte past the limit tells a file of exactly `limit` bytes from a longer one.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Unreadable(io_words(&e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+/// The regular file at `path`, opened for reading, and what the open handle says of it; a
+/// FIFO, a socket or a device is refused without blocking (evidence files are read through
+/// this too, in pieces).
+pub fn open_regular(path: &Path) -> Result<(File, std::fs::Metadata), Unreadable> {
     let file = open_nonblocking(path).map_err(|e| {
         // A socket cannot be opened at all; the path's type says what it is better than errno.
         match std::fs::metadata(path) {
@@ -27,17 +45,7 @@ pub fn regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
     if !meta.is_file() {
         return Err(Unreadable(format!("{}, and aims reads only regular files", what_it_is(&meta))));
     }
-    // A file that says it is too large is refused before a byte is read or a buffer is made.
-    if meta.len() > limit {
-        return Err(too_large(limit));
-    }
-    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
-    // One byte past the limit tells a file of exactly `limit` bytes from a longer one.
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Unreadable(io_words(&e)))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(limit));
-    }
-    Ok(bytes)
+    Ok((file, meta))
 }
 
 pub(crate) fn too_large(limit: u64) -> Unreadable {
