@@ -195,4 +195,14 @@ fn control_characters_are_escaped_in_human_output() {
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(!run.stderr.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stderr);
     assert!(run.stderr.contains("missing\\nerror[E9999]"), "{}", run.stderr);
+
+    // `aims fmt --check` prints a diff: its file names and its lines are escaped too.
+    let name = "x\u{1b}[2J\nerror[E9999]: forged.aims";
+    let dir = spec("i1-fmt", name, "person   p { email: \"a@b.c\" } // \u{1b}[2J\u{202E}\tend\n".as_bytes());
+    let run = aims(&dir, &["fmt", "--check", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202E}'), "{}", run.stdout);
+    assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
+    assert!(run.stdout.contains("--- x\\u{1b}[2J\\nerror[E9999]: forged.aims\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("+person p { email: \"a@b.c\" } // \\u{1b}[2J\\u{202e}\tend\n"), "{}", run.stdout);
 }
