@@ -206,3 +206,20 @@ fn control_characters_are_escaped_in_human_output() {
     assert!(run.stdout.contains("--- x\\u{1b}[2J\\nerror[E9999]: forged.aims\n"), "{}", run.stdout);
     assert!(run.stdout.contains("+person p { email: \"a@b.c\" } // \\u{1b}[2J\\u{202e}\tend\n"), "{}", run.stdout);
 }
+
+// I1 in `aims diff`: an added item's title and the findings quote the spec; a bidi control or a
+// newline in them used to be printed raw (a forged `error[...]` line).
+#[test]
+fn diff_output_escapes_what_the_spec_wrote() {
+    let dir = spec("i1-diff", "old.aims", b"");
+    for side in ["old", "new"] {
+        std::fs::create_dir_all(dir.join(side)).unwrap();
+    }
+    std::fs::write(dir.join("old/spec.aims"), "person p { email: \"p@example.org\" }\n").unwrap();
+    let added = "system zz \"T\u{202E}X\\nerror[E9999]: forged\" { purpose: \"p\" }\n";
+    std::fs::write(dir.join("new/spec.aims"), format!("person p {{ email: \"p@example.org\" }}\n{added}")).unwrap();
+    let run = aims(&dir, &["diff", AS_OF, "old", "new"]);
+    assert!(!run.stdout.contains('\u{202E}'), "{}", run.stdout);
+    assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
+    assert!(run.stdout.contains("+ system zz \"T\\u{202e}X\\nerror[E9999]: forged\": added\n"), "{}", run.stdout);
+}

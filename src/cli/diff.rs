@@ -246,6 +246,7 @@ fn totals(diff: &Diff) -> String {
 }
 
 fn human(args: &Args, diff: &Diff) -> String {
+    use crate::diagnostics::text::escape;
     let mut out = format!("changes from {} to {}\n", args.old, args.new);
     if diff.is_empty() {
         out.push_str("no change in the governance\n");
@@ -257,12 +258,14 @@ fn human(args: &Args, diff: &Diff) -> String {
             "removed" => '-',
             _ => '~',
         };
-        out.push_str(&format!("{sign} {} {} \"{}\": {}\n", c.kind, c.id, c.title, c.change));
+        // Titles, values and messages quote the spec's text: escaped, so that a control
+        // character can neither drive the terminal nor forge a line.
+        out.push_str(&format!("{sign} {} {} \"{}\": {}\n", c.kind, escape(&c.id), escape(&c.title), c.change));
         for f in describe_fields(c) {
-            out.push_str(&format!("    {f}\n"));
+            out.push_str(&format!("    {}\n", escape(&f)));
         }
     }
-    let finding = |f: &Finding| format!("{}[{}]: {}", f.severity, f.code, f.message);
+    let finding = |f: &Finding| format!("{}[{}]: {}", f.severity, escape(&f.code), escape(&f.message));
     for f in &diff.new_findings {
         out.push_str(&format!("+ new finding {}\n", finding(f)));
     }
