@@ -223,3 +223,15 @@ fn diff_output_escapes_what_the_spec_wrote() {
     assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
     assert!(run.stdout.contains("+ system zz \"T\\u{202e}X\\nerror[E9999]: forged\": added\n"), "{}", run.stdout);
 }
+
+// I1 in the Markdown reports, which are printed to the terminal by default: a bidi control in
+// a title is written as an escape, a line break as `<br>`.
+#[test]
+fn markdown_reports_escape_what_the_spec_wrote() {
+    let text = "system zz \"T\u{202E}X\\nerror[E9999]: forged\" { purpose: \"p\" }\n";
+    let dir = spec("i1-report", "spec.aims", text.as_bytes());
+    let run = aims(&dir, &["report", "inventory", AS_OF, "--no-revision", "."]);
+    assert!(!run.stdout.contains('\u{202E}'), "{}", run.stdout);
+    assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
+    assert!(run.stdout.contains("| zz | T\\u{202e}X<br>error[E9999]: forged |"), "{}", run.stdout);
+}
