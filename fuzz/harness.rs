@@ -70,37 +70,81 @@ pub fn fmt(data: &[u8]) {
     }
 }
 
-/// Open one document in the language server and ask it everything at a few positions taken
-/// from the input's last bytes: every request is answered, and none with an internal error.
+/// One language server per thread, reused by every input: building a server and parsing the
+/// stdlib cost far more than answering one document, so the fuzzer would spend its time there.
+struct LspSession {
+    client: lsp_server::Connection,
+    /// The next request id; ids are never reused, so an answer is never taken for another's.
+    next_id: i32,
+    /// The version of the fuzzed document, which stays open and is replaced by each input.
+    version: i32,
+}
+
+impl LspSession {
+    fn start() -> Self {
+        use lsp_server::{Connection, Message, Notification, Request, RequestId};
+        use serde_json::json;
+        let (server, client) = Connection::memory();
+        // Detached: the server ends when `client` is dropped with the thread.
+        std::thread::spawn(move || aims::lsp::run(&server));
+        let init = json!({ "capabilities": {}, "initializationOptions": { "asOf": "2026-12-01" } });
+        client.sender.send(Message::Request(Request::new(RequestId::from(0), "initialize".into(), init))).unwrap();
+        loop {
+            match client.receiver.recv().expect("the server answers `initialize`") {
+                Message::Response(r) if r.id == RequestId::from(0) => break,
+                _ => {}
+            }
+        }
+        client.sender.send(Message::Notification(Notification::new("initialized".into(), json!({})))).unwrap();
+        LspSession { client, next_id: 1, version: 0 }
+    }
+}
+
+/// Puts one document in the language server (the text of the last input is replaced) and asks
+/// it everything at a few positions taken from the input's last bytes: every request is
+/// answered, and none with an internal error.
 pub fn lsp(data: &[u8]) {
-    use lsp_server::{Connection, Message, Notification, Request, RequestId};
+    thread_local! {
+        static SESSION: std::cell::RefCell<Option<LspSession>> = const { std::cell::RefCell::new(None) };
+    }
+    SESSION.with(|s| {
+        let mut s = s.borrow_mut();
+        lsp_in(s.get_or_insert_with(LspSession::start), data);
+    });
+}
+
+fn lsp_in(session: &mut LspSession, data: &[u8]) {
+    use lsp_server::{Message, Notification, Request, RequestId};
     use serde_json::json;
 
     let (positions, text) = data.split_at(data.len().saturating_sub(4));
     let text = String::from_utf8_lossy(text).into_owned();
     let lines = text.split('\n').count() as u32;
-    let (server, client) = Connection::memory();
-    let thread = std::thread::spawn(move || aims::lsp::run(&server));
+    let client = &session.client;
     let send = |m: Message| client.sender.send(m).expect("the server is listening");
-    let request = |id: i32, method: &str, params: serde_json::Value| {
-        send(Message::Request(Request::new(RequestId::from(id), method.into(), params)));
-    };
-    request(0, "initialize", json!({ "capabilities": {}, "initializationOptions": { "asOf": "2026-12-01" } }));
-    send(Message::Notification(Notification::new("initialized".into(), json!({}))));
     let uri = "file:///fuzz/spec.aims";
-    send(Message::Notification(Notification::new(
-        "textDocument/didOpen".into(),
-        json!({ "textDocument": { "uri": uri, "languageId": "aims", "version": 1, "text": text } }),
-    )));
+    session.version += 1;
+    let version = session.version;
+    if version == 1 {
+        send(Message::Notification(Notification::new(
+            "textDocument/didOpen".into(),
+            json!({ "textDocument": { "uri": uri, "languageId": "aims", "version": version, "text": text } }),
+        )));
+    } else {
+        send(Message::Notification(Notification::new(
+            "textDocument/didChange".into(),
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
+        )));
+    }
     let doc = json!({ "uri": uri });
-    let mut id = 1;
+    let mut requests: Vec<(&str, serde_json::Value)> = Vec::new();
     for pair in positions.chunks(2) {
         let line = u32::from(pair[0]) % lines.max(1);
         let character = u32::from(*pair.get(1).unwrap_or(&0)) % 120;
         let at = json!({ "textDocument": doc, "position": { "line": line, "character": character } });
         let range =
             json!({ "start": { "line": line, "character": 0 }, "end": { "line": line, "character": character } });
-        for (method, params) in [
+        requests.extend([
             ("textDocument/hover", at.clone()),
             ("textDocument/completion", at.clone()),
             ("textDocument/definition", at.clone()),
@@ -114,23 +158,26 @@ pub fn lsp(data: &[u8]) {
                 "textDocument/codeAction",
                 json!({ "textDocument": doc, "range": range, "context": { "diagnostics": [] } }),
             ),
-        ] {
-            request(id, method, params);
-            id += 1;
-        }
+        ]);
     }
     for method in ["textDocument/documentSymbol", "textDocument/foldingRange", "textDocument/semanticTokens/full"] {
-        request(id, method, json!({ "textDocument": doc }));
-        id += 1;
+        requests.push((method, json!({ "textDocument": doc })));
     }
-    request(
-        id,
+    requests.push((
         "textDocument/formatting",
         json!({ "textDocument": doc, "options": { "tabSize": 2, "insertSpaces": true } }),
-    );
-    request(id + 1, "workspace/symbol", json!({ "query": "a" }));
-    request(id + 2, "shutdown", json!(null));
-    let last = RequestId::from(id + 2);
+    ));
+    requests.push(("workspace/symbol", json!({ "query": "a" })));
+    // Last, a request that waits for the newest analysis: once it is answered, every message
+    // about this input (a failed compilation's notice included) has been sent.
+    requests
+        .push(("textDocument/definition", json!({ "textDocument": doc, "position": { "line": 0, "character": 0 } })));
+    let mut last = RequestId::from(0);
+    for (method, params) in requests {
+        last = RequestId::from(session.next_id);
+        session.next_id += 1;
+        send(Message::Request(Request::new(last.clone(), method.into(), params)));
+    }
     while let Ok(message) = client.receiver.recv() {
         match message {
             Message::Response(r) => {
@@ -139,7 +186,7 @@ pub fn lsp(data: &[u8]) {
                     assert_ne!(e.code, -32603, "request {:?} failed: {}", r.id, e.message);
                 }
                 if r.id == last {
-                    break;
+                    return;
                 }
             }
             Message::Notification(n) if n.method == "window/showMessage" => {
@@ -149,6 +196,5 @@ pub fn lsp(data: &[u8]) {
             _ => {}
         }
     }
-    send(Message::Notification(Notification::new("exit".into(), json!(null))));
-    thread.join().expect("the server thread ends").expect("the server ends cleanly");
+    panic!("the language server stopped");
 }

@@ -395,3 +395,117 @@ fn lsp_workspace_with_a_fifo_a_huge_file_and_a_link_out() {
     assert!(!run.stdout.contains("S3CRET-LSP"), "{}", run.all());
     assert!(!run.stdout.contains("huge.aims") && !run.stdout.contains("pipe.aims"), "{}", run.all());
 }
+
+/// Runs aims in `cwd`, reads the first line of its output and closes the pipe, as
+/// `aims ... | head -1` does: the exit code, and whether that line was read.
+fn first_line_then_close(cwd: &Path, args: &[&str]) -> (Run, String) {
+    use std::io::BufRead;
+    let start = Instant::now();
+    let mut child = bounded::spawn(cwd, args, &[("AIMS_NO_CACHE", "1")], None);
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let _ = stdout.read_line(&mut line);
+    drop(stdout);
+    let err = child.stderr.take().unwrap();
+    let err = std::thread::spawn(move || std::io::read_to_string(err).unwrap_or_default());
+    let status = bounded::wait(&mut child, start, BOUND, args);
+    (Run { code: status.code().unwrap_or(-1), stdout: String::new(), stderr: err.join().unwrap() }, line)
+}
+
+// Output is written as it is made; a reader that stops early (`| head -1`) ends the run quietly
+// with the exit code of a whole run, for every command that can print a lot. Each output here
+// is larger than the pipe's buffer and aims's own, so aims is still writing when the pipe closes.
+#[test]
+fn a_closed_pipe_ends_every_long_output_quietly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gaps = "examples/midsize-insurer-gaps";
+    let clean = "examples/midsize-insurer";
+    let runs: &[&[&str]] = &[
+        &["check", AS_OF, gaps],
+        &["gap", AS_OF, clean],
+        &["gap", AS_OF, "--format", "json", clean],
+        &["report", "all", AS_OF, clean],
+        &["report", "all", AS_OF, "--format", "json", clean],
+        &["report", "register", AS_OF, "--format", "csv", clean],
+        &["rules", clean],
+        &["rules", "--format", "json", clean],
+        &["query", "c in control", AS_OF, "--format", "json", clean],
+        &["query", "c in control", AS_OF, "--format", "csv", clean],
+        &["score", AS_OF, "--format", "json", clean],
+        &["kinds"],
+        &["explain", "risk-treated"],
+    ];
+    for args in runs {
+        let whole = aims(root, args);
+        assert!(!whole.stdout.is_empty(), "{}", whole.all());
+        let (run, line) = first_line_then_close(root, args);
+        assert_eq!(run.code, whole.code, "`aims {}` after a closed pipe:\n{}", args.join(" "), run.all());
+        assert_eq!(Some(line.as_str()), whole.stdout.split_inclusive('\n').next(), "{}", args.join(" "));
+        assert!(run.stderr.is_empty(), "`aims {}` said on stderr:\n{}", args.join(" "), run.all());
+    }
+}
+
+/// Runs git in `dir`, which must succeed.
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=aims", "-c", "user.email=aims@example.org", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+// `aims diff` between revisions reads files from git, not from the disk: a file committed at
+// over the 512 MB cap (zeros, which pack into a few hundred KB) is refused by the size git
+// gives, before its text is asked for. Before: 1 GB of memory and minutes to parse zeros.
+#[test]
+fn diff_refuses_a_huge_file_in_a_revision_by_its_size() {
+    if std::process::Command::new("git").arg("--version").output().is_err() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "git is needed for this test on CI");
+        return;
+    }
+    let dir = folder("diff-huge-blob");
+    std::fs::remove_file(dir.join("pipe.aims")).unwrap();
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "clean"]);
+    git(&dir, &["commit", "-q", "-m", "clean"]);
+    std::fs::File::create(dir.join("clean/huge.aims")).unwrap().set_len((512 << 20) + 1).unwrap();
+    git(&dir, &["add", "clean/huge.aims"]);
+    git(&dir, &["commit", "-q", "-m", "huge"]);
+    std::fs::remove_file(dir.join("clean/huge.aims")).unwrap();
+    let run = aims(&dir, &["diff", AS_OF, "--spec", "clean", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("cannot read `clean/huge.aims` at `HEAD`: it is larger than the 512 MB aims reads"),
+        "{}",
+        run.all()
+    );
+    // A revision is never taken for one of git's options.
+    let run = aims(&dir, &["diff", AS_OF, "--spec", "clean", "--", "HEAD~1", "--output=x"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("a revision does not start with `-`"), "{}", run.all());
+    assert!(!dir.join("x").exists());
+}
+
+// An evidence file that is a FIFO: `aims check` and `aims pin` used to open it with a plain
+// open, which blocks until a writer comes, for ever. Now it is a located finding (E0705).
+#[test]
+fn an_evidence_file_that_is_a_fifo_is_refused_without_blocking() {
+    let dir = folder("evidence-fifo");
+    std::fs::create_dir_all(dir.join("ev/evidence")).unwrap();
+    mkfifo(&dir.join("ev/evidence/pipe.pdf"));
+    let doc = "document d \"D\" { last_reviewed: 2026-09-01  path: \"evidence/pipe.pdf\" }\n";
+    std::fs::write(dir.join("ev/spec.aims"), doc).unwrap();
+    let why = "the evidence file `evidence/pipe.pdf` of d cannot be read: it is a named pipe (FIFO), not a file";
+    let run = aims(&dir, &["check", AS_OF, "--format", "json", "ev"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let v = run.json();
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E0705").expect("E0705");
+    assert!(d["message"].as_str().unwrap().starts_with(why), "{}", run.all());
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(51)), "{}", run.all());
+    let run = aims(&dir, &["pin", "ev"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stdout.contains(why) && run.stdout.contains("┌─ ev/spec.aims:1:51"), "{}", run.all());
+    assert!(run.stdout.ends_with("1 evidence file could not be pinned\nnothing was pinned\n"), "{}", run.all());
+}

@@ -115,10 +115,11 @@ fn very_long_names_are_not_compared() {
     assert!(took.as_secs() < 20, "took {took:?}");
 }
 
-// Q1: many errors on one long line. Each error shows a window of the line around its label,
-// not the whole line again (the old output was the line times the number of errors).
+// Q1: many errors on one long line. The first error shows a window of the line around its
+// label; the others, whose line is already on the screen, give their place, label and help
+// without the source (the old output was the whole line times the number of errors).
 #[test]
-fn errors_on_one_long_line_show_a_window_each() {
+fn errors_on_one_long_line_show_the_line_once() {
     let n = 2000;
     let text: Vec<String> = (0..n).map(|i| format!("system s{i} {{ ownr: x }}")).collect();
     let text = text.join(" ");
@@ -126,14 +127,28 @@ fn errors_on_one_long_line_show_a_window_each() {
     let run = check(&dir, "long.aims");
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout.matches("error[E0301]").count(), n);
-    let last = text.rfind("ownr").unwrap() + 1;
-    assert!(run.stdout.contains(&format!("┌─ long.aims:1:{last}\n")), "the last error is located");
+    // Every error is located, at its own column, with its label and help.
+    let mut from = 0;
+    for i in 0..n {
+        let at = text[from..].find("ownr").unwrap() + from;
+        from = at + 1;
+        let place = format!("┌─ long.aims:1:{}", at + 1);
+        assert!(run.stdout.contains(&place), "error {i} is not located at {place}");
+    }
+    assert_eq!(run.stdout.matches("(line shown above)\n  │ ^ unknown field\n").count(), n - 1);
+    assert_eq!(run.stdout.matches("= help: ").count(), n, "every error keeps its help");
+    assert_eq!(run.stdout.matches("1 │ ").count(), 1, "the line is shown once");
     let longest = run.stdout.lines().map(|l| l.chars().count()).max().unwrap();
-    assert!(longest < 200, "an excerpt line of {longest} characters");
-    assert!(run.stdout.contains("1 │ …"), "a cut line says so");
-    assert!(run.stdout.len() < 2_000_000, "output of {} bytes", run.stdout.len());
-    let first = run.stdout.split("\n\n").next().unwrap();
+    assert!(longest < 200, "an output line of {longest} characters");
+    let shown = run.stdout.lines().find(|l| l.starts_with("1 │ ")).unwrap();
+    assert!(shown.starts_with("1 │ system s0 { ownr: x }") && shown.ends_with('…'), "a cut line says so: {shown}");
+    // What an error costs is bounded whatever the length of the line.
+    let per_error = run.stdout.len() / n;
+    assert!(per_error < 250, "{per_error} bytes per error");
+    let mut errors = run.stdout.split("\n\n");
+    let first = errors.next().unwrap();
     insta::assert_snapshot!("q1_first_error_on_a_long_line", first);
+    insta::assert_snapshot!("q1_second_error_on_a_long_line", errors.next().unwrap());
 }
 
 // Q4: columns count characters, and are found from the line table (the old code counted from
@@ -180,4 +195,43 @@ fn control_characters_are_escaped_in_human_output() {
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(!run.stderr.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stderr);
     assert!(run.stderr.contains("missing\\nerror[E9999]"), "{}", run.stderr);
+
+    // `aims fmt --check` prints a diff: its file names and its lines are escaped too.
+    let name = "x\u{1b}[2J\nerror[E9999]: forged.aims";
+    let dir = spec("i1-fmt", name, "person   p { email: \"a@b.c\" } // \u{1b}[2J\u{202E}\tend\n".as_bytes());
+    let run = aims(&dir, &["fmt", "--check", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202E}'), "{}", run.stdout);
+    assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
+    assert!(run.stdout.contains("--- x\\u{1b}[2J\\nerror[E9999]: forged.aims\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("+person p { email: \"a@b.c\" } // \\u{1b}[2J\\u{202e}\tend\n"), "{}", run.stdout);
+}
+
+// I1 in `aims diff`: an added item's title and the findings quote the spec; a bidi control or a
+// newline in them used to be printed raw (a forged `error[...]` line).
+#[test]
+fn diff_output_escapes_what_the_spec_wrote() {
+    let dir = spec("i1-diff", "old.aims", b"");
+    for side in ["old", "new"] {
+        std::fs::create_dir_all(dir.join(side)).unwrap();
+    }
+    std::fs::write(dir.join("old/spec.aims"), "person p { email: \"p@example.org\" }\n").unwrap();
+    let added = "system zz \"T\u{202E}X\\nerror[E9999]: forged\" { purpose: \"p\" }\n";
+    std::fs::write(dir.join("new/spec.aims"), format!("person p {{ email: \"p@example.org\" }}\n{added}")).unwrap();
+    let run = aims(&dir, &["diff", AS_OF, "old", "new"]);
+    assert!(!run.stdout.contains('\u{202E}'), "{}", run.stdout);
+    assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
+    assert!(run.stdout.contains("+ system zz \"T\\u{202e}X\\nerror[E9999]: forged\": added\n"), "{}", run.stdout);
+}
+
+// I1 in the Markdown reports, which are printed to the terminal by default: a bidi control in
+// a title is written as an escape, a line break as `<br>`.
+#[test]
+fn markdown_reports_escape_what_the_spec_wrote() {
+    let text = "system zz \"T\u{202E}X\\nerror[E9999]: forged\" { purpose: \"p\" }\n";
+    let dir = spec("i1-report", "spec.aims", text.as_bytes());
+    let run = aims(&dir, &["report", "inventory", AS_OF, "--no-revision", "."]);
+    assert!(!run.stdout.contains('\u{202E}'), "{}", run.stdout);
+    assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
+    assert!(run.stdout.contains("| zz | T\\u{202e}X<br>error[E9999]: forged |"), "{}", run.stdout);
 }

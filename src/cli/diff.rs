@@ -113,21 +113,42 @@ fn side(
         let scripts = super::scripts::DiskScripts::new(&args.paths, None);
         return Ok(crate::compile::compile(loaded.db, loaded.early, today, &scripts));
     }
+    // A name that starts with `-` would reach git as an option, not a revision.
+    if name.starts_with('-') {
+        return Err(format!("`{name}` is neither a folder nor a git revision: a revision does not start with `-`"));
+    }
     let commit = git(&["rev-parse", "--verify", "--quiet", &format!("{name}^{{commit}}")])
         .map_err(|_| format!("`{name}` is neither a folder nor a git revision of the repository here"))?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
     let spec_dir = spec.to_string_lossy();
-    let listing = git(&["ls-tree", "-r", "-z", "--name-only", &commit, "--", &spec_dir])?;
+    // With sizes (`-l`): a file committed at any size (a few MB of zeros pack into a
+    // gigabyte) is refused by its size before git is asked for its text, as on disk.
+    let listing = git(&["ls-tree", "-r", "-z", "-l", &commit, "--", &spec_dir])?;
     let mut db = crate::compile::stdlib_db();
     let mut early = Vec::new();
-    let mut paths: Vec<&[u8]> = listing.split(|b| *b == 0).filter(|p| !p.is_empty()).collect();
-    paths.sort();
+    // `<mode> <type> <object> <size>\t<path>`; the size is `-` for what is not a file.
+    let mut entries: Vec<(&[u8], Option<u64>)> = listing
+        .split(|b| *b == 0)
+        .filter_map(|entry| {
+            let tab = entry.iter().position(|b| *b == b'\t')?;
+            let size = String::from_utf8_lossy(&entry[..tab]).split_whitespace().nth(3).and_then(|s| s.parse().ok());
+            Some((&entry[tab + 1..], size))
+        })
+        .collect();
+    entries.sort();
     let mut count = 0;
-    for raw in paths {
+    for (raw, size) in entries {
         let path = String::from_utf8_lossy(raw).into_owned();
         let hidden = path.split('/').any(|seg| seg.starts_with('.') && seg != "." || seg == "target");
         if hidden || !path.ends_with(".aims") {
             continue;
+        }
+        if size.is_none_or(|s| s > super::load::MAX_FILE_BYTES) {
+            let why = match size {
+                Some(_) => super::read::too_large(super::load::MAX_FILE_BYTES).0,
+                None => "it is not a file".to_string(),
+            };
+            return Err(format!("cannot read `{}` at `{name}`: {why}", crate::diagnostics::text::escape(&path)));
         }
         let bytes = git(&["show", &format!("{commit}:./{path}")])?;
         match String::from_utf8(bytes) {
@@ -196,8 +217,13 @@ impl Scripts for GitScripts {
         }
         let base = Path::new(from).parent().unwrap_or(Path::new(""));
         let full = super::load::display(&base.join(path));
-        let bytes = git(&["show", &format!("{}:./{full}", self.commit)])
-            .map_err(|_| refuse(format!("`{full}` is not in that revision")))?;
+        let object = format!("{}:./{full}", self.commit);
+        let size =
+            git(&["cat-file", "-s", &object]).map_err(|_| refuse(format!("`{full}` is not in that revision")))?;
+        if String::from_utf8_lossy(&size).trim().parse::<u64>().is_ok_and(|s| s > super::scripts::MAX_SCRIPT_BYTES) {
+            return Err(refuse(format!("`{full}` {}", super::read::too_large(super::scripts::MAX_SCRIPT_BYTES).0)));
+        }
+        let bytes = git(&["show", &object]).map_err(|_| refuse(format!("`{full}` is not in that revision")))?;
         String::from_utf8(bytes).map(|t| (full.clone(), t)).map_err(|_| refuse(format!("`{full}` is not UTF-8 text")))
     }
     fn default_script(&self) -> Option<(String, String)> {
@@ -220,6 +246,7 @@ fn totals(diff: &Diff) -> String {
 }
 
 fn human(args: &Args, diff: &Diff) -> String {
+    use crate::diagnostics::text::escape;
     let mut out = format!("changes from {} to {}\n", args.old, args.new);
     if diff.is_empty() {
         out.push_str("no change in the governance\n");
@@ -231,12 +258,14 @@ fn human(args: &Args, diff: &Diff) -> String {
             "removed" => '-',
             _ => '~',
         };
-        out.push_str(&format!("{sign} {} {} \"{}\": {}\n", c.kind, c.id, c.title, c.change));
+        // Titles, values and messages quote the spec's text: escaped, so that a control
+        // character can neither drive the terminal nor forge a line.
+        out.push_str(&format!("{sign} {} {} \"{}\": {}\n", c.kind, escape(&c.id), escape(&c.title), c.change));
         for f in describe_fields(c) {
-            out.push_str(&format!("    {f}\n"));
+            out.push_str(&format!("    {}\n", escape(&f)));
         }
     }
-    let finding = |f: &Finding| format!("{}[{}]: {}", f.severity, f.code, f.message);
+    let finding = |f: &Finding| format!("{}[{}]: {}", f.severity, escape(&f.code), escape(&f.message));
     for f in &diff.new_findings {
         out.push_str(&format!("+ new finding {}\n", finding(f)));
     }

@@ -68,15 +68,19 @@ pub fn inspect_path(from: &str, path: &str, root: &Path) -> Found {
     if real.is_dir() {
         return Found::Unreadable("it is a folder".into());
     }
-    match hash_file(&real) {
+    // A FIFO would block the open for ever, a device never end: only regular files are read.
+    let file = match super::read::open_regular(&real) {
+        Ok((file, _)) => file,
+        Err(why) => return Found::Unreadable(why.0),
+    };
+    match hash_reader(file) {
         Ok(h) => Found::Hash(h),
-        Err(e) => Found::Unreadable(e.to_string().to_lowercase()),
+        Err(e) => Found::Unreadable(super::read::io_words(&e)),
     }
 }
 
 /// The SHA-256 of a file, read in chunks, as lowercase hexadecimal.
-pub fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
+fn hash_reader(mut file: std::fs::File) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     loop {

@@ -180,11 +180,15 @@ fn show(name: &str, text: String, diags: &[Diagnostic], color: ColorChoice) {
 
 /// A unified diff of what formatting would change.
 fn diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
+    // The name and the text are the author's: an escape or a newline in either is shown
+    // escaped, so it can neither drive the terminal nor forge a line of the output.
+    let name = crate::diagnostics::text::escape(name);
+    let diff = similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(name, &format!("{name} (formatted)"))
-        .to_string()
+        .header(&name, &format!("{name} (formatted)"))
+        .to_string();
+    crate::diagnostics::text::escape_lines(&diff).into_owned()
 }
 
 /// Replaces a file in one step: the new text goes to a temporary file in the same folder (so

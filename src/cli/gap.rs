@@ -1,7 +1,7 @@
 //! `aims gap`: the gap analysis of a spec against the catalogues of the stdlib (every one, or
 //! the one `--framework` names), as text or JSON. What the statuses mean: docs/gap.md.
 
-use super::output::{fail_as, json_failure, use_color, write_stdout};
+use super::output::{fail_as, json_failure, stream, stream_json, use_color, write_stdout};
 use super::{Format, SpecArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostics::{did_you_mean, render};
 use crate::report::gap::{self, Requirement, Standard, Status, View};
@@ -50,20 +50,18 @@ pub fn run(args: Args) -> u8 {
         report.standards.retain(|s| &s.id == want);
     }
     match args.spec.format {
-        Format::Json => {
-            let mut out = serde_json::to_vec_pretty(&report).expect("the report serializes");
-            out.push(b'\n');
-            write_stdout(&out);
-        }
-        Format::Human => {
+        Format::Json => stream_json(&report),
+        // One framework at a time: what is held in memory is the text of one catalogue.
+        Format::Human => stream(|w| {
             let mut out = String::new();
             for std in &report.standards {
+                out.clear();
                 human(&mut out, std, today);
                 out.push('\n');
+                w.write_all(out.as_bytes())?;
             }
-            out.push_str(LEGEND);
-            write_stdout(out.as_bytes());
-        }
+            w.write_all(LEGEND.as_bytes())
+        }),
     }
     EXIT_OK
 }

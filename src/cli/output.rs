@@ -16,9 +16,33 @@ pub fn use_color(choice: ColorChoice) -> bool {
 
 /// Writes to stdout; a closed pipe (`aims check | head`) is not an error worth a panic.
 pub fn write_stdout(bytes: &[u8]) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(bytes);
-    let _ = out.flush();
+    stream(|out| out.write_all(bytes));
+}
+
+/// Runs `write` on stdout, locked and buffered for the whole of it, so that a command prints
+/// as it goes instead of building its whole output in memory first. A reader that stops
+/// reading (`aims report all | head -1`) ends the writing quietly: the command keeps the exit
+/// code of what it found. Any other failure to write is said once on stderr.
+pub fn stream(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
+    let result = write(&mut out).and_then(|()| out.flush());
+    // A failed flush leaves the buffer full; dropping it must not try again.
+    let (_, _) = out.into_parts();
+    match result {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
+        }
+    }
+}
+
+/// `value` as pretty JSON and a newline, streamed to stdout.
+pub fn stream_json(value: &impl serde::Serialize) {
+    stream(|out| {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        out.write_all(b"\n")
+    });
 }
 
 pub fn plural(n: usize, one: &str, many: &str) -> String {

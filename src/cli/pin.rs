@@ -99,7 +99,8 @@ pub fn run(args: Args) -> u8 {
         );
     }
     let verdict = match (pinned, current) {
-        (0, 0) => "no evidence files to pin: no document names a `path`".to_string(),
+        (0, 0) if files.is_empty() => "no evidence files to pin: no document names a `path`".to_string(),
+        (0, 0) => "nothing was pinned".to_string(),
         (0, n) => format!("nothing to pin: the hashes of {} are current", plural(n, "evidence file", "evidence files")),
         (p, n) => format!("pinned {} ({} already current)", plural(p, "evidence file", "evidence files"), n),
     };

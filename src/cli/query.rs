@@ -3,7 +3,7 @@
 //! line. The question is checked exactly like a rule, so a mistake in it gets the diagnostic a
 //! rule would, pointing into the question itself.
 
-use super::output::{fail_as, json_failure, plural, use_color, write_stdout};
+use super::output::{fail_as, json_failure, plural, stream, stream_json, use_color, write_stdout};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diagnostics::{render, Diagnostic};
 use crate::sema::NodeId;
@@ -108,25 +108,22 @@ pub fn run(args: Args) -> u8 {
         return EXIT_USAGE;
     };
     let matches: Vec<Match> = nodes.iter().map(|&n| describe(&c, n)).collect();
-    write_stdout(&match args.format {
-        QueryFormat::Human => table(&matches),
-        QueryFormat::Json => {
-            let mut out = serde_json::to_vec_pretty(&JsonAnswer { version: 1, query: &question, items: &matches })
-                .expect("the answer serializes");
-            out.push(b'\n');
-            out
-        }
-        QueryFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+    // A question about a large spec can match every item: the answer is streamed, not made
+    // whole first.
+    match args.format {
+        QueryFormat::Human => write_stdout(table(&matches).as_ref()),
+        QueryFormat::Json => stream_json(&JsonAnswer { version: 1, query: &question, items: &matches }),
+        QueryFormat::Csv => stream(|out| {
+            let mut w = csv::Writer::from_writer(out);
             for m in &matches {
-                w.serialize(m).expect("a row serializes");
+                w.serialize(m)?;
             }
             if matches.is_empty() {
-                w.write_record(["item", "kind", "title", "file", "line", "column"]).expect("a row serializes");
+                w.write_record(["item", "kind", "title", "file", "line", "column"])?;
             }
-            w.into_inner().expect("an in-memory writer")
-        }
-    });
+            w.flush()
+        }),
+    }
     EXIT_OK
 }
 

@@ -14,19 +14,7 @@ pub struct Unreadable(pub String);
 
 /// The bytes of the regular file at `path`, at most `limit` of them.
 pub fn regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
-    let file = open_nonblocking(path).map_err(|e| {
-        // A socket cannot be opened at all; the path's type says what it is better than errno.
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() => {
-                Unreadable(format!("{}, and aims reads only regular files", what_it_is(&meta)))
-            }
-            _ => Unreadable(io_words(&e)),
-        }
-    })?;
-    let meta = file.metadata().map_err(|e| Unreadable(io_words(&e)))?;
-    if !meta.is_file() {
-        return Err(Unreadable(format!("{}, and aims reads only regular files", what_it_is(&meta))));
-    }
+    let (file, meta) = open_regular(path)?;
     // A file that says it is too large is refused before a byte is read or a buffer is made.
     if meta.len() > limit {
         return Err(too_large(limit));
@@ -40,7 +28,27 @@ pub fn regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
     Ok(bytes)
 }
 
-fn too_large(limit: u64) -> Unreadable {
+/// The regular file at `path`, opened for reading, and what the open handle says of it; a
+/// FIFO, a socket or a device is refused without blocking (evidence files are read through
+/// this too, in pieces).
+pub fn open_regular(path: &Path) -> Result<(File, std::fs::Metadata), Unreadable> {
+    let file = open_nonblocking(path).map_err(|e| {
+        // A socket cannot be opened at all; the path's type says what it is better than errno.
+        match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => {
+                Unreadable(format!("{}, and aims reads only regular files", what_it_is(&meta)))
+            }
+            _ => Unreadable(io_words(&e)),
+        }
+    })?;
+    let meta = file.metadata().map_err(|e| Unreadable(io_words(&e)))?;
+    if !meta.is_file() {
+        return Err(Unreadable(format!("{}, and aims reads only regular files", what_it_is(&meta))));
+    }
+    Ok((file, meta))
+}
+
+pub(crate) fn too_large(limit: u64) -> Unreadable {
     Unreadable(format!("it is larger than the {} aims reads", size_words(limit)))
 }
 

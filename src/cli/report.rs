@@ -100,6 +100,11 @@ pub fn run(args: Args) -> u8 {
     let p = pack::build(&c, &kinds, stamp, until, dashboard);
     let bytes = match args.format {
         ReportFormat::Md => render::markdown::render(&p.tables, &p.stamp),
+        // The largest output: streamed rather than made whole first.
+        ReportFormat::Json if args.out.is_none() => {
+            super::output::stream(|out| render::write_json(out, &p.tables, &p.stamp));
+            return EXIT_OK;
+        }
         ReportFormat::Json => render::json(&p.tables, &p.stamp),
         ReportFormat::Ics => render::ics::render(&p.events, &p.stamp, &calendar_name(&p.organisation)),
         ReportFormat::Html if dashboard => render::dashboard::render(&render::dashboard::Dashboard {

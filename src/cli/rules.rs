@@ -1,10 +1,9 @@
 //! `aims rules`: every rule with its id, severity and title, and the catalogue entries it
 //! cites with their titles (of any catalogue: ISO/IEC 42001, the EU AI Act, ...).
 
-use super::output::write_stdout;
+use super::output::{stream, stream_json};
 use super::Format;
 use serde::Serialize;
-use std::fmt::Write as _;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -63,23 +62,17 @@ pub fn run(args: Args) -> u8 {
         })
         .collect();
     match args.format {
-        Format::Json => {
-            let mut out = serde_json::to_vec_pretty(&rules).expect("rules serialize");
-            out.push(b'\n');
-            write_stdout(&out);
-        }
-        Format::Human => {
+        Format::Json => stream_json(&rules),
+        Format::Human => stream(|out| {
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
-            let mut out = String::new();
             for r in &rules {
-                let _ = writeln!(out, "{:width$}  {:7}  {}", r.id, r.severity, r.title);
+                writeln!(out, "{:width$}  {:7}  {}", r.id, r.severity, r.title)?;
                 for (reference, title) in r.refs.iter().zip(&r.ref_titles) {
-                    let _ = writeln!(out, "{:width$}           {reference}  {title}", "");
+                    writeln!(out, "{:width$}           {reference}  {title}", "")?;
                 }
             }
-            let _ = writeln!(out, "{} rules; `aims explain RULE` shows a rule's documentation", rules.len());
-            write_stdout(out.as_bytes());
-        }
+            writeln!(out, "{} rules; `aims explain RULE` shows a rule's documentation", rules.len())
+        }),
     }
     super::EXIT_OK
 }

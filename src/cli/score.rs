@@ -1,6 +1,6 @@
 //! `aims score`: the scored risks and the scoring matrix.
 
-use super::output::{json_failure, use_color, write_stdout};
+use super::output::{json_failure, stream, stream_json, use_color, write_stdout};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostics::render;
 use crate::scoring::Scoring;
@@ -82,9 +82,9 @@ pub fn run(args: Args) -> u8 {
             v["unscored"] = serde_json::to_value(unscored_rows(&c.model, scoring)).expect("rows serialize");
             v["diagnostics"] =
                 serde_json::to_value(render::json_diagnostics(&errors, &c.db)).expect("diagnostics serialize");
-            let mut out = serde_json::to_vec_pretty(&v).expect("scores serialize");
-            out.push(b'\n');
-            out
+            // Streamed: nothing is left to write below.
+            stream_json(&v);
+            Vec::new()
         }
         ScoreFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
@@ -136,9 +136,11 @@ pub fn run(args: Args) -> u8 {
             w.into_inner().unwrap_or_default()
         }
         ScoreFormat::Human => {
-            let mut out = render::human(&errors, &c.db, use_color(args.input.color));
-            out.extend_from_slice(human(&c.model, scoring).as_bytes());
-            out
+            stream(|out| {
+                render::stream_human(out, &errors, &c.db, use_color(args.input.color))?;
+                out.write_all(human(&c.model, scoring).as_bytes())
+            });
+            Vec::new()
         }
     };
     write_stdout(&out);

@@ -13,7 +13,7 @@ use crate::compile::{ScriptError, Scripts};
 use std::path::{Component, Path, PathBuf};
 
 /// A scoring script is a page of code; anything much larger is not one.
-const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_SCRIPT_BYTES: u64 = 1 << 20;
 
 const HELP_RELATIVE: &str = "the path is relative to the folder of the file that names it";
 const HELP_INSIDE: &str = "keep the script inside the spec's folder and name it relative to this file, \

@@ -87,6 +87,14 @@ impl<'a> Excerpt<'a> {
     }
 }
 
+/// Every source line the excerpt of `d` prints, as (file, line index).
+pub fn shown_lines(d: &Diagnostic, db: &SourceDb) -> Vec<(FileId, usize)> {
+    let mut files: Vec<FileId> = d.labels.iter().map(|l| l.file).collect();
+    files.sort();
+    files.dedup();
+    files.into_iter().flat_map(|f| printed_lines(db.get(f), f, d).into_iter().map(move |i| (f, i))).collect()
+}
+
 /// The lines of `file` that codespan prints for the labels of `d` in it.
 fn printed_lines(file: &SourceFile, id: FileId, d: &Diagnostic) -> BTreeSet<usize> {
     let mut lines = BTreeSet::new();

@@ -7,6 +7,7 @@
 pub mod codes;
 pub mod excerpt;
 pub mod render;
+pub mod repeat;
 pub mod suggest;
 pub mod text;
 

@@ -3,7 +3,7 @@
 //! The JSON layout is documented in docs/json-output.md and is stable: fields are only ever
 //! added, never renamed or removed.
 
-use super::excerpt::Excerpt;
+use super::excerpt::{shown_lines, Excerpt};
 use super::text::escape;
 use super::{Diagnostic, Severity};
 use crate::source::{FileId, SourceDb};
@@ -11,6 +11,7 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
+use std::collections::HashSet;
 use std::ops::Range;
 
 impl<'a> Files<'a> for SourceDb {
@@ -90,10 +91,19 @@ pub fn stream_human(
 }
 
 /// Writes diagnostics for a terminal as they are rendered, one at a time: what one diagnostic
-/// prints is bounded (see [`super::excerpt`]), so nothing grows with the number of errors.
+/// prints is bounded (see [`super::excerpt`]), and a diagnostic whose lines an earlier one
+/// showed is written without them ([`super::repeat`]), so each source line is printed once
+/// however many errors it has.
 pub fn write_human(out: &mut dyn termcolor::WriteColor, diags: &[Diagnostic], db: &SourceDb) -> std::io::Result<()> {
     let config = term::Config::default();
+    let mut shown: HashSet<(FileId, usize)> = HashSet::new();
     for d in diags {
+        let lines = shown_lines(d, db);
+        if !lines.is_empty() && lines.iter().all(|l| shown.contains(l)) {
+            super::repeat::write(out, d, db)?;
+            continue;
+        }
+        shown.extend(lines);
         let (excerpt, ranges) = Excerpt::new(d, db);
         let cd = to_codespan(d, ranges);
         match term::emit_to_write_style(out, &config, &excerpt, &cd) {

@@ -48,6 +48,23 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 /// A title turned into the middle of a sentence: "Risks are treated" -> "risks are treated",
 /// but "AI objectives are established" stays as it is (a first word with a capital after its
 /// first letter is an acronym or a name, such as `AI`, `ISO/IEC` or `McKinsey`).
+/// Text of several lines, each escaped as [`escape`] does but keeping its tabs and its line
+/// break: a diff or a listing of the author's text, safe for a terminal.
+pub fn escape_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_unsafe(c, true)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c != '\n' && is_unsafe(c, true) {
+            out.push_str(&escaped(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 pub fn lowercase_first(s: &str) -> String {
     let first_word = s.split(char::is_whitespace).next().unwrap_or_default();
     let mut chars = first_word.chars();

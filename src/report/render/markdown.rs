@@ -3,8 +3,11 @@
 use super::super::table::{Stamp, Table};
 use std::fmt::Write as _;
 
+/// A table cell: line breaks become `<br>`, and the control and bidi characters left (the
+/// Markdown is read in terminals too) are written as escapes.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace("\r\n", "<br>").replace(['\n', '\r'], "<br>")
+    let s = s.replace('\\', "\\\\").replace('|', "\\|").replace("\r\n", "<br>").replace(['\n', '\r'], "<br>");
+    crate::diagnostics::text::escape(&s).into_owned()
 }
 
 pub fn render(tables: &[Table], stamp: &Stamp) -> Vec<u8> {

@@ -15,44 +15,66 @@ pub fn findings_cell(row: &Row) -> String {
     row.findings.iter().map(|f| format!("{} ({})", f.code, f.at)).collect::<Vec<_>>().join("; ")
 }
 
+// The fields are in alphabetical order, the order the JSON had when it was built as one
+// `serde_json::Value` (whose maps sort their keys): the layout is stable.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    as_of: &'a str,
+    reports: Vec<JsonTable<'a>>,
+    revision: &'a Option<String>,
+    version: u32,
+}
+
 #[derive(Serialize)]
 struct JsonTable<'a> {
-    kind: &'a str,
-    title: &'a str,
     columns: &'a [String],
-    rows: Vec<serde_json::Value>,
+    kind: &'a str,
+    rows: JsonRows<'a>,
+    title: &'a str,
+}
+
+/// The rows of a table, each made into JSON only as it is written: a report of a large spec
+/// is never held whole in memory as a tree of values.
+struct JsonRows<'a>(&'a Table);
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let t = self.0;
+        let mut seq = serializer.serialize_seq(Some(t.rows.len()))?;
+        for r in &t.rows {
+            let mut cells = serde_json::Map::new();
+            for (c, v) in t.columns.iter().zip(&r.cells) {
+                cells.entry(c.clone()).or_insert_with(|| serde_json::Value::String(v.clone()));
+            }
+            seq.serialize_element(&serde_json::json!({
+                "id": r.id,
+                "cells": cells,
+                "flagged": r.flagged,
+                "findings": r.findings,
+            }))?;
+        }
+        seq.end()
+    }
 }
 
 /// JSON of one or more tables with their stamp: `{version, as_of, revision, reports: [...]}`;
-/// each row is an object keyed by column, plus `findings` and `flagged`.
-pub fn json(tables: &[Table], stamp: &Stamp) -> Vec<u8> {
-    let reports: Vec<JsonTable> = tables
+/// each row is an object keyed by column, plus `findings` and `flagged`. Written to `out` as
+/// it is made.
+pub fn write_json(out: &mut dyn std::io::Write, tables: &[Table], stamp: &Stamp) -> std::io::Result<()> {
+    let reports = tables
         .iter()
-        .map(|t| JsonTable {
-            kind: t.kind,
-            title: &t.title,
-            columns: &t.columns,
-            rows: t
-                .rows
-                .iter()
-                .map(|r| {
-                    let mut cells = serde_json::Map::new();
-                    for (c, v) in t.columns.iter().zip(&r.cells) {
-                        cells.entry(c.clone()).or_insert_with(|| serde_json::Value::String(v.clone()));
-                    }
-                    serde_json::json!({
-                        "id": r.id,
-                        "cells": cells,
-                        "flagged": r.flagged,
-                        "findings": r.findings,
-                    })
-                })
-                .collect(),
-        })
+        .map(|t| JsonTable { columns: &t.columns, kind: t.kind, rows: JsonRows(t), title: &t.title })
         .collect();
-    let v = serde_json::json!({ "version": 1, "as_of": stamp.as_of, "revision": stamp.revision, "reports": reports });
-    let mut out = serde_json::to_vec_pretty(&v).expect("a report serializes");
-    out.push(b'\n');
+    let report = JsonReport { as_of: &stamp.as_of, reports, revision: &stamp.revision, version: 1 };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
+}
+
+/// [`write_json`] into memory (for `--out`, which writes a file whole or not at all).
+pub fn json(tables: &[Table], stamp: &Stamp) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_json(&mut out, tables, stamp).expect("a report serializes");
     out
 }
 
