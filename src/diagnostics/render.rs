@@ -55,6 +55,16 @@ fn to_codespan(d: &Diagnostic, ranges: Vec<(usize, Range<usize>)>) -> cs::Diagno
             cs::Label::new(style, file, range).with_message(escape(&l.message))
         })
         .collect();
+    cs::Diagnostic::new(severity)
+        .with_code(escape(&d.code))
+        .with_message(escape(&d.message))
+        .with_labels(labels)
+        .with_notes(notes(d))
+}
+
+/// The lines printed under a diagnostic's source, escaped: its notes, the clauses it cites and
+/// its help. Shared by the full rendering and [`super::repeat`], which prints them alike.
+pub(super) fn notes(d: &Diagnostic) -> Vec<String> {
     let mut notes: Vec<String> = d.notes.iter().map(|n| escape(n).into_owned()).collect();
     if !d.refs.is_empty() {
         notes.push(escape(&format!("see {}", d.refs.join(", "))).into_owned());
@@ -62,11 +72,7 @@ fn to_codespan(d: &Diagnostic, ranges: Vec<(usize, Range<usize>)>) -> cs::Diagno
     if let Some(h) = &d.help {
         notes.push(format!("help: {}", escape(h)));
     }
-    cs::Diagnostic::new(severity)
-        .with_code(escape(&d.code))
-        .with_message(escape(&d.message))
-        .with_labels(labels)
-        .with_notes(notes)
+    notes
 }
 
 /// Renders diagnostics for a terminal, with or without colour.

@@ -68,14 +68,7 @@ pub fn write(out: &mut dyn WriteColor, d: &Diagnostic, db: &SourceDb) -> Result<
         out.reset()?;
         writeln!(out)?;
     }
-    let mut notes: Vec<String> = d.notes.iter().map(|n| escape(n).into_owned()).collect();
-    if !d.refs.is_empty() {
-        notes.push(escape(&format!("see {}", d.refs.join(", "))).into_owned());
-    }
-    if let Some(h) = &d.help {
-        notes.push(format!("help: {}", escape(h)));
-    }
-    for note in notes {
+    for note in super::render::notes(d) {
         for (k, line) in note.lines().enumerate() {
             if k == 0 {
                 write!(out, "{pad}")?;
