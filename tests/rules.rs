@@ -51,15 +51,16 @@ fn every_rule_has_a_passing_and_a_failing_fixture() {
 #[test]
 fn rule_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    // Each fixture is two runs of the binary (about 1,200 in all): they run on every core first,
+    // then the snapshots are compared in insta's order, one fixture at a time.
+    let runs = runs_of_every_fixture(&root);
     insta::glob!("fixtures/rules/*/*.aims", |path| {
         let rule = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
         let rel = format!("{rule}/{name}");
-        let as_of = fixture_as_of(path);
-        let human = aims(&root, &["check", &as_of, "--color=never", "--only", rule, &rel]);
+        let (human, json) = &runs[&rel];
         insta::assert_snapshot!(human.transcript());
 
-        let json = aims(&root, &["check", &as_of, "--format=json", "--only", rule, &rel]);
         let v: serde_json::Value =
             serde_json::from_str(&json.stdout).unwrap_or_else(|_| panic!("{rel}: {}", json.transcript()));
         let codes: Vec<&str> =
@@ -76,6 +77,37 @@ fn rule_fixtures() {
             assert_eq!(findings, 0, "{rel}: expected no `{rule}` finding");
         }
     });
+}
+
+/// `aims check --only RULE` of every fixture `RULE/NAME.aims` under `root`, in the human and the
+/// JSON format, keyed by `RULE/NAME.aims`.
+fn runs_of_every_fixture(root: &Path) -> std::collections::HashMap<String, (common::Run, common::Run)> {
+    let mut fixtures = Vec::new();
+    for rule in std::fs::read_dir(root).unwrap().flatten().filter(|e| e.path().is_dir()) {
+        for file in std::fs::read_dir(rule.path()).unwrap().flatten() {
+            let name = file.file_name().into_string().unwrap();
+            if name.ends_with(".aims") {
+                fixtures.push((rule.file_name().into_string().unwrap(), name));
+            }
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let done = std::sync::Mutex::new(std::collections::HashMap::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((rule, name)) = fixtures.get(i) else { break };
+                let rel = format!("{rule}/{name}");
+                let as_of = fixture_as_of(&root.join(&rel));
+                let human = aims(root, &["check", &as_of, "--color=never", "--only", rule, &rel]);
+                let json = aims(root, &["check", &as_of, "--format=json", "--only", rule, &rel]);
+                done.lock().unwrap().insert(rel, (human, json));
+            });
+        }
+    });
+    done.into_inner().unwrap()
 }
 
 /// The `--as-of` of a fixture: its own `// as-of: YYYY-MM-DD` line, so that a dated rule can be
