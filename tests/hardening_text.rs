@@ -222,6 +222,12 @@ fn diff_output_escapes_what_the_spec_wrote() {
     assert!(!run.stdout.contains('\u{202E}'), "{}", run.stdout);
     assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
     assert!(run.stdout.contains("+ system zz \"T\\u{202e}X\\nerror[E9999]: forged\": added\n"), "{}", run.stdout);
+
+    // The Markdown for a pull request: the title in its table cell, and the findings below.
+    let run = aims(&dir, &["diff", AS_OF, "--format", "markdown", "old", "new"]);
+    assert!(!run.stdout.contains('\u{202E}'), "{}", run.stdout);
+    assert!(!run.stdout.lines().any(|l| l.starts_with("error[E9999]")), "{}", run.stdout);
+    assert!(run.stdout.contains("| added | system `zz` (T\\u{202e}X<br>error[E9999]: forged) |"), "{}", run.stdout);
 }
 
 // I1 in the Markdown reports, which are printed to the terminal by default: a bidi control in

@@ -277,7 +277,8 @@ fn human(args: &Args, diff: &Diff) -> String {
 }
 
 fn markdown(args: &Args, diff: &Diff) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    // Titles, values and messages quote the spec: escaped as the Markdown reports escape them.
+    use crate::report::render::markdown::cell;
     let mut out = format!("## Changes in the AI management system: `{}` to `{}`\n\n", args.old, args.new);
     if diff.is_empty() {
         out.push_str("No change in the governance.\n");
@@ -303,7 +304,7 @@ fn markdown(args: &Args, diff: &Diff) -> String {
         }
         out.push_str(&format!("### {title}\n\n"));
         for f in list {
-            out.push_str(&format!("- **{}** `{}`: {}\n", f.severity, f.code, f.message));
+            out.push_str(&format!("- **{}** `{}`: {}\n", f.severity, f.code, cell(&f.message)));
         }
         out.push('\n');
     }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 /// A table cell: line breaks become `<br>`, and the control and bidi characters left (the
 /// Markdown is read in terminals too) are written as escapes.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let s = s.replace('\\', "\\\\").replace('|', "\\|").replace("\r\n", "<br>").replace(['\n', '\r'], "<br>");
     crate::diagnostics::text::escape(&s).into_owned()
 }
