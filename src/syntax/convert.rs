@@ -54,7 +54,8 @@ impl<'d> Cx<'d> {
         let mut title = None;
         let mut entries = Vec::new();
         let mut open = span;
-        for p in kids(pair) {
+        // A block's parts are never keywords: its pairs are read as they are, unfiltered.
+        for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::kind => kind = Some(self.name(&p)),
                 Rule::block_id => id = Some(self.name(&p)),
@@ -71,8 +72,11 @@ impl<'d> Cx<'d> {
     }
 
     fn entries(&mut self, body: Pair<Rule>) -> Vec<Entry> {
-        let mut entries = Vec::new();
-        for p in kids(body) {
+        // pest knows how many pairs a body holds (its entries and the closing brace): one
+        // allocation for the entries instead of a growing vector.
+        let inner = body.into_inner();
+        let mut entries = Vec::with_capacity(inner.len());
+        for p in inner {
             match p.as_rule() {
                 Rule::field => entries.push(Entry::Field(self.field(p))),
                 Rule::block => {
@@ -88,7 +92,7 @@ impl<'d> Cx<'d> {
 
     fn field(&mut self, pair: Pair<Rule>) -> Field {
         let span = self.span(&pair);
-        let mut inner = kids(pair);
+        let mut inner = pair.into_inner();
         let name = self.name(&inner.next().expect("a field has a name"));
         let value = inner.next().map(|v| self.value(v)).unwrap_or(Value { kind: ValueKind::Invalid, span });
         Field { name, value, span }
@@ -123,7 +127,12 @@ impl<'d> Cx<'d> {
                 let (standard, clause) = s.split_once(':').expect("a standard reference has a colon");
                 ValueKind::StdRef { standard: standard.to_string(), clause: clause.to_string() }
             }
-            Rule::list => ValueKind::List(kids(pair).map(|p| self.value(p)).collect()),
+            Rule::list => {
+                let inner = pair.into_inner();
+                let mut items = Vec::with_capacity(inner.len());
+                items.extend(inner.map(|p| self.value(p)));
+                ValueKind::List(items)
+            }
             _ => ValueKind::Invalid,
         };
         Value { kind, span }
