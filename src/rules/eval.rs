@@ -120,12 +120,20 @@ pub struct Env<'a> {
 
 impl<'a> Env<'a> {
     /// An evaluator for one run of the rules (or of a query), over `model` as of `today`.
-    pub fn new(model: &'a Model, today: jiff::civil::Date, tables: &'a Tables, rule_file: FileId) -> Env<'a> {
+    /// `columns` should know the fields of every rule it will run (see [`Columns::new`]);
+    /// any other field is read from the node.
+    pub fn new(
+        model: &'a Model,
+        today: jiff::civil::Date,
+        tables: &'a Tables,
+        columns: Columns<'a>,
+        rule_file: FileId,
+    ) -> Env<'a> {
         Env {
             model,
             today,
             tables,
-            columns: Columns::default(),
+            columns,
             slots: Vec::new(),
             rule_file,
             rule_id: "",
@@ -318,8 +326,11 @@ impl<'a> Env<'a> {
             if let Val::Node(n) = self.eval(base) {
                 if !is_heading(f) {
                     return match self.stored(n, f) {
-                        Cell::Other(Value { kind: ValueKind::List(items), .. }) => items.iter().any(|i| value_eq(e, i)),
-                        Cell::Other(v) => value_eq(e, v),
+                        Cell::Other(Value { kind: ValueKind::List(items), .. })
+                        | Cell::Empty(Value { kind: ValueKind::List(items), .. }) => {
+                            items.iter().any(|i| value_eq(e, i))
+                        }
+                        Cell::Other(v) | Cell::Empty(v) => value_eq(e, v),
                         one => compare(BinOp::Eq, e, &cell_val(one)),
                     };
                 }
@@ -557,21 +568,15 @@ fn cell_val(c: Cell<'_>) -> Val<'_> {
         Cell::Date(d) => Val::Date(d),
         Cell::Enum(e, i) => Val::Enum(e as usize, i),
         Cell::Node(n) => Val::Node(n),
-        Cell::Other(v) => value(v),
+        Cell::Other(v) | Cell::Empty(v) => value(v),
     }
 }
 
-/// `truthy(&cell_val(c))`, without building a list to see whether it is empty.
+/// `truthy(&cell_val(c))`, without reading the stored value again.
 fn cell_truthy(c: Cell<'_>) -> bool {
     match c {
-        Cell::Absent => false,
+        Cell::Absent | Cell::Empty(_) => false,
         Cell::Bool(b) => b,
-        Cell::Other(v) => match &v.kind {
-            ValueKind::List(items) => !items.is_empty(),
-            ValueKind::Text(t) => !t.trim().is_empty(),
-            ValueKind::Unresolved(_) => false,
-            _ => true,
-        },
         _ => true,
     }
 }

@@ -241,7 +241,10 @@ pub fn evaluate_only(
     let mut overflowed: HashMap<(crate::source::FileId, u32), ()> = HashMap::default();
     // One evaluator for the whole run: the columns of fields it fills serve every rule.
     let Some(first) = set.rules.values().next() else { return out };
-    let mut env = eval::Env::new(model, today, &tables, first.file);
+    let wanted = |rule: &&Rule| only.is_none_or(|only| only.contains(&rule.id));
+    let bodies = set.rules.values().filter(wanted).filter_map(|r| r.body.as_ref());
+    let columns = columns::Columns::new(model.schema.kinds.len(), bodies);
+    let mut env = eval::Env::new(model, today, &tables, columns, first.file);
     for rule in set.rules.values() {
         let Some(body) = &rule.body else { continue };
         if only.is_some_and(|only| !only.contains(&rule.id)) {
@@ -446,7 +449,8 @@ pub fn select(
     diags.extend(checker.diags);
     let body = checked.filter(|_| !failed)?;
     let tables = columns::Tables::new(model);
-    let mut env = eval::Env::new(model, today, &tables, file);
+    let columns = columns::Columns::new(model.schema.kinds.len(), [&body]);
+    let mut env = eval::Env::new(model, today, &tables, columns, file);
     env.start(file, "query", &body);
     let items = env.source(&body.source);
     let mut out = Vec::new();
