@@ -336,6 +336,12 @@ impl<'a> Env<'a> {
                 }
             }
         }
+        // `d.kind in [record, register]`: a list written in the rule is searched where it is.
+        if let Ex::List(items) = list {
+            if items.iter().all(|i| matches!(i, Ex::Lit(_))) {
+                return items.iter().any(|i| matches!(i, Ex::Lit(l) if compare(BinOp::Eq, e, &lit(l))));
+            }
+        }
         match self.eval(list) {
             Val::List(items) => items.iter().any(|i| compare(BinOp::Eq, e, i)),
             other => compare(BinOp::Eq, e, &other),
