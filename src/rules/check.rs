@@ -2,7 +2,7 @@
 //! A rule that reads an unknown field, or compares a date with a number, is reported here, in
 //! the rule's own file, before any rule runs.
 
-use super::ir::{Body, Ex, Lit, Piece, Source, Ty};
+use super::ir::{Body, Ex, Field, Lit, Piece, Source, Ty};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, Severity};
 use crate::sema::schema::{KindId, Prim, Type};
 use crate::sema::Model;
@@ -322,8 +322,8 @@ impl<'m> Checker<'m> {
                 for (field_side, other) in [(a, b), (b, a)] {
                     if let Ex::Field(base, f) = &**field_side {
                         if matches!(**base, Ex::Var(s) if s == slot) && !uses_slot(other, slot) {
-                            if let Some(single) = ref_field(f) {
-                                return Some((f.clone(), (**other).clone(), single));
+                            if let Some(single) = ref_field(&f.name) {
+                                return Some((f.name.clone(), (**other).clone(), single));
                             }
                         }
                     }
@@ -332,8 +332,11 @@ impl<'m> Checker<'m> {
             }
             Ex::In(elem, list) => {
                 if let Ex::Field(base, f) = &**list {
-                    if matches!(**base, Ex::Var(s) if s == slot) && !uses_slot(elem, slot) && ref_field(f).is_some() {
-                        return Some((f.clone(), (**elem).clone(), true));
+                    if matches!(**base, Ex::Var(s) if s == slot)
+                        && !uses_slot(elem, slot)
+                        && ref_field(&f.name).is_some()
+                    {
+                        return Some((f.name.clone(), (**elem).clone(), true));
                     }
                 }
                 None
@@ -441,7 +444,15 @@ impl<'m> Checker<'m> {
                 }
             }
         };
-        let ex = Ex::Field(Box::new(ex), seg.text.clone());
+        // Where each kind declares the field: the evaluator reads it from that kind's column.
+        let at = match seg.text.as_str() {
+            "id" | "title" => Vec::new(),
+            name => kinds
+                .iter()
+                .filter_map(|k| Some((*k, self.model.schema.kind(*k).fields.get_index_of(name)? as u32)))
+                .collect(),
+        };
+        let ex = Ex::Field(Box::new(ex), Field { name: seg.text.clone(), at });
         let ty = match (many, field_ty) {
             (true, Ty::List(inner)) => Ty::List(inner),
             (true, t) => Ty::List(Box::new(t)),

@@ -3,8 +3,10 @@
 //! sub-condition that does not depend on the rule's item is computed once per rule run
 //! ([`Ex::Hoisted`]); values are borrowed from the Model and the rule, not copied.
 
-use super::ir::{Ex, Lit, Piece, Source};
+use super::columns::{Cell, Columns, Meta, Tables};
+use super::ir::{Body, Ex, Field, Lit, Piece, Source};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::sema::model::Referrer;
 use crate::sema::{Model, NodeId, Value, ValueKind};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{BinOp, DurationUnit, Quantifier};
@@ -55,11 +57,49 @@ impl<'a> Items<'a> {
     }
 }
 
+/// What a quantifier ranges over, one member at a time, without collecting the members first.
+pub enum Iter<'a> {
+    Nodes(std::slice::Iter<'a, NodeId>),
+    Vals(std::vec::IntoIter<Val<'a>>),
+    /// The members of a list field, converted as they are visited.
+    Stored(std::slice::Iter<'a, Value>),
+    /// The nodes of `kind` whose `field` refers to a node, each once.
+    Referrers {
+        refs: std::slice::Iter<'a, Referrer>,
+        kind: u32,
+        field: &'a str,
+        meta: &'a [Meta],
+        last: Option<NodeId>,
+    },
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Val<'a>;
+
+    fn next(&mut self) -> Option<Val<'a>> {
+        match self {
+            Iter::Nodes(n) => n.next().map(|n| Val::Node(*n)),
+            Iter::Vals(v) => v.next(),
+            Iter::Stored(v) => v.next().map(value),
+            Iter::Referrers { refs, kind, field, meta, last } => loop {
+                let r = refs.next()?;
+                // A list may cite the same node twice; visit each referrer once.
+                if *r.field == **field && meta[r.from.0 as usize].kind == *kind && *last != Some(r.from) {
+                    *last = Some(r.from);
+                    return Some(Val::Node(r.from));
+                }
+            },
+        }
+    }
+}
+
 pub struct Env<'a> {
     pub model: &'a Model,
     pub today: jiff::civil::Date,
-    /// Nodes of each kind, nested blocks included.
-    pub nodes_of_kind: &'a [Vec<NodeId>],
+    /// Nodes of each kind, and what the stage keeps about each node.
+    pub tables: &'a Tables,
+    /// The fields read so far, as columns shared by every rule of the run.
+    pub columns: Columns<'a>,
     pub slots: Vec<Val<'a>>,
     /// The file of the rule being run (where a date that falls off the calendar is computed).
     pub rule_file: FileId,
@@ -79,19 +119,63 @@ pub struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
+    /// An evaluator for one run of the rules (or of a query), over `model` as of `today`.
+    /// `columns` should know the fields of every rule it will run (see [`Columns::new`]);
+    /// any other field is read from the node.
+    pub fn new(
+        model: &'a Model,
+        today: jiff::civil::Date,
+        tables: &'a Tables,
+        columns: Columns<'a>,
+        rule_file: FileId,
+    ) -> Env<'a> {
+        Env {
+            model,
+            today,
+            tables,
+            columns,
+            slots: Vec::new(),
+            rule_file,
+            rule_id: "",
+            hoisted: Vec::new(),
+            overflow: None,
+            witnesses: None,
+        }
+    }
+
+    /// Makes ready to run a rule's `body`: its variables and hoisted values start empty; the
+    /// columns are kept, they hold the Model's values, which no rule changes.
+    pub fn start(&mut self, rule_file: FileId, rule_id: &'a str, body: &Body) {
+        self.slots.clear();
+        self.slots.resize(body.slots.max(1), Val::Absent);
+        self.hoisted.clear();
+        self.hoisted.resize(body.hoisted, None);
+        self.rule_file = rule_file;
+        self.rule_id = rule_id;
+        self.overflow = None;
+        self.witnesses = None;
+    }
+
     pub fn eval(&mut self, e: &'a Ex) -> Val<'a> {
         match e {
             Ex::Lit(l) => lit(l),
             Ex::Today => Val::Date(self.today),
             Ex::Var(s) => self.slots[*s].clone(),
-            Ex::Field(base, name) => {
+            Ex::Field(base, f) => {
                 let b = self.eval(base);
-                self.field(b, name)
+                self.field(b, f)
             }
             Ex::Not(inner) => Val::Bool(!self.test(inner)),
             Ex::And(a, b) => Val::Bool(self.test(a) && self.test(b)),
             Ex::Or(a, b) => Val::Bool(self.test(a) || self.test(b)),
-            Ex::Truthy(inner) => Val::Bool(truthy(&self.eval(inner))),
+            Ex::Truthy(inner) => Val::Bool(match &**inner {
+                // `require d.approved_by`: whether the stored value is there, without copying it.
+                Ex::Field(base, f) if !is_heading(f) => match self.eval(base) {
+                    Val::Node(n) => cell_truthy(self.stored(n, f)),
+                    other => truthy(&self.field(other, f)),
+                },
+                _ => truthy(&self.eval(inner)),
+            }),
             Ex::Compare(op, a, b) => {
                 let (a, b) = (self.eval(a), self.eval(b));
                 Val::Bool(compare(*op, &a, &b))
@@ -100,7 +184,9 @@ impl<'a> Env<'a> {
                 let e = self.eval(elem);
                 Val::Bool(self.contains(list, &e))
             }
-            Ex::IsKind(e, kind) => Val::Bool(matches!(self.eval(e), Val::Node(n) if self.model.node(n).kind == *kind)),
+            Ex::IsKind(e, kind) => {
+                Val::Bool(matches!(self.eval(e), Val::Node(n) if self.tables.meta(n).kind as usize == *kind))
+            }
             Ex::Arith(op, a, b, span) => {
                 let (x, y) = (self.eval(a), self.eval(b));
                 match (&x, &y) {
@@ -116,9 +202,7 @@ impl<'a> Env<'a> {
             }
             Ex::List(items) => Val::List(items.iter().map(|i| self.eval(i)).collect()),
             Ex::Quantified { quantifier, slot, source, filter } => {
-                let items = self.source(source);
-                for i in 0..items.len() {
-                    let item = items.get(i);
+                for item in self.iter(source) {
                     let ok = match filter {
                         Some(f) => {
                             self.slots[*slot] = item;
@@ -139,12 +223,11 @@ impl<'a> Env<'a> {
                 Val::Bool(!matches!(quantifier, Quantifier::Any))
             }
             Ex::Count { slot, source, filter } => {
-                let items = self.source(source);
                 let mut n = 0;
-                for i in 0..items.len() {
+                for item in self.iter(source) {
                     let passes = match filter {
                         Some(f) => {
-                            self.slots[*slot] = items.get(i);
+                            self.slots[*slot] = item;
                             let ok = self.test(f);
                             if ok && self.witnesses.is_some() {
                                 self.witness(*slot);
@@ -159,9 +242,9 @@ impl<'a> Env<'a> {
             }
             Ex::Nearest(of, source) => {
                 let of = self.eval(of);
-                let items = self.source(source);
-                let nodes: Vec<NodeId> = (0..items.len())
-                    .filter_map(|i| match items.get(i) {
+                let nodes: Vec<NodeId> = self
+                    .iter(source)
+                    .filter_map(|v| match v {
                         Val::Node(n) => Some(n),
                         _ => None,
                     })
@@ -184,10 +267,8 @@ impl<'a> Env<'a> {
                 }
             }
             Ex::Those { slot, source, filter } => {
-                let items = self.source(source);
                 let mut out = Vec::new();
-                for i in 0..items.len() {
-                    let item = items.get(i);
+                for item in self.iter(source) {
                     let passes = match filter {
                         Some(f) => {
                             self.slots[*slot] = item.clone();
@@ -224,7 +305,7 @@ impl<'a> Env<'a> {
     /// of the stdlib is no evidence about the organisation).
     fn witness(&mut self, slot: usize) {
         let Val::Node(n) = self.slots[slot] else { return };
-        if self.model.node(n).origin != crate::source::Origin::Spec {
+        if !self.tables.meta(n).spec {
             return;
         }
         if let Some(w) = &mut self.witnesses {
@@ -241,16 +322,24 @@ impl<'a> Env<'a> {
     /// Whether `list` holds `e`. A field of an item is searched where it is stored, without
     /// copying the list (`s in c.systems` over a list of thousands of systems).
     fn contains(&mut self, list: &'a Ex, e: &Val<'a>) -> bool {
-        if let Ex::Field(base, name) = list {
+        if let Ex::Field(base, f) = list {
             if let Val::Node(n) = self.eval(base) {
-                let node = self.model.node(n);
-                if !matches!(name.as_str(), "id" | "title") {
-                    return match node.fields.get(name) {
-                        Some(Value { kind: ValueKind::List(items), .. }) => items.iter().any(|i| value_eq(e, i)),
-                        Some(v) => value_eq(e, v),
-                        None => false,
+                if !is_heading(f) {
+                    return match self.stored(n, f) {
+                        Cell::Other(Value { kind: ValueKind::List(items), .. })
+                        | Cell::Empty(Value { kind: ValueKind::List(items), .. }) => {
+                            items.iter().any(|i| value_eq(e, i))
+                        }
+                        Cell::Other(v) | Cell::Empty(v) => value_eq(e, v),
+                        one => compare(BinOp::Eq, e, &cell_val(one)),
                     };
                 }
+            }
+        }
+        // `d.kind in [record, register]`: a list written in the rule is searched where it is.
+        if let Ex::List(items) = list {
+            if items.iter().all(|i| matches!(i, Ex::Lit(_))) {
+                return items.iter().any(|i| matches!(i, Ex::Lit(l) if compare(BinOp::Eq, e, &lit(l))));
             }
         }
         match self.eval(list) {
@@ -259,46 +348,72 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// What a `for` or `at` ranges over, as a list that can be counted.
     pub fn source(&mut self, s: &'a Source) -> Items<'a> {
         match s {
-            Source::Kind(k) => Items::Nodes(self.nodes_of_kind.get(*k).map_or(&[], |v| v.as_slice())),
-            Source::Once => Items::Vals(vec![Val::Absent]),
-            Source::Referrers { kind, field, target } => {
-                let Val::Node(t) = self.eval(target) else { return Items::Vals(Vec::new()) };
-                let mut out: Vec<Val> = Vec::new();
-                for r in self.model.referrers(t) {
-                    if *r.field == **field && self.model.node(r.from).kind == *kind {
-                        let v = Val::Node(r.from);
-                        // A list may cite the same node twice; visit each referrer once.
-                        if out.last() != Some(&v) {
-                            out.push(v);
-                        }
-                    }
-                }
-                Items::Vals(out)
-            }
-            Source::Expr(e) => Items::Vals(match self.eval(e) {
-                Val::List(items) => items,
-                Val::Absent => Vec::new(),
-                one => vec![one],
-            }),
+            Source::Kind(k) => Items::Nodes(self.tables.nodes_of_kind.get(*k).map_or(&[], |v| v.as_slice())),
+            _ => Items::Vals(self.iter(s).collect()),
         }
     }
 
-    fn field(&self, base: Val<'a>, name: &str) -> Val<'a> {
-        match base {
-            Val::Node(n) => {
-                let node = self.model.node(n);
-                match name {
-                    "id" => node.id.as_deref().map_or(Val::Absent, |t| Val::Text(Cow::Borrowed(t))),
-                    "title" => node.title.as_deref().map_or(Val::Absent, |t| Val::Text(Cow::Borrowed(t))),
-                    _ => node.fields.get(name).map_or(Val::Absent, value),
+    /// What a quantifier ranges over, member by member: the index's lists and the Model's
+    /// list fields are walked where they are, not copied.
+    pub fn iter(&mut self, s: &'a Source) -> Iter<'a> {
+        let tables: &'a Tables = self.tables;
+        match s {
+            Source::Kind(k) => Iter::Nodes(tables.nodes_of_kind.get(*k).map_or(&[][..], |v| v.as_slice()).iter()),
+            Source::Once => Iter::Vals(vec![Val::Absent].into_iter()),
+            Source::Referrers { kind, field, target } => {
+                let Val::Node(t) = self.eval(target) else { return Iter::Vals(Vec::new().into_iter()) };
+                Iter::Referrers {
+                    refs: self.model.referrers(t).iter(),
+                    kind: *kind as u32,
+                    field,
+                    meta: &tables.meta,
+                    last: None,
                 }
             }
+            Source::Expr(e) => {
+                let v = match &**e {
+                    Ex::Field(base, f) if !is_heading(f) => match self.eval(base) {
+                        Val::Node(n) => match self.stored(n, f) {
+                            Cell::Other(Value { kind: ValueKind::List(items), .. }) => {
+                                return Iter::Stored(items.iter())
+                            }
+                            one => cell_val(one),
+                        },
+                        other => self.field(other, f),
+                    },
+                    _ => self.eval(e),
+                };
+                Iter::Vals(
+                    match v {
+                        Val::List(items) => items,
+                        Val::Absent => Vec::new(),
+                        one => vec![one],
+                    }
+                    .into_iter(),
+                )
+            }
+        }
+    }
+
+    /// The field `f` of node `n`, from its column.
+    fn stored(&mut self, n: NodeId, f: &Field) -> Cell<'a> {
+        self.columns.get(self.model, self.tables, n, f)
+    }
+
+    fn field(&mut self, base: Val<'a>, f: &Field) -> Val<'a> {
+        match base {
+            Val::Node(n) => match f.name.as_str() {
+                "id" => self.model.node(n).id.as_deref().map_or(Val::Absent, |t| Val::Text(Cow::Borrowed(t))),
+                "title" => self.model.node(n).title.as_deref().map_or(Val::Absent, |t| Val::Text(Cow::Borrowed(t))),
+                _ => cell_val(self.stored(n, f)),
+            },
             Val::List(items) => {
                 let mut out = Vec::new();
                 for i in items {
-                    match self.field(i, name) {
+                    match self.field(i, f) {
                         Val::Absent => {}
                         Val::List(vs) => out.extend(vs),
                         v => out.push(v),
@@ -334,10 +449,10 @@ impl<'a> Env<'a> {
         let mut places = Vec::new();
         // The duration first: an interval of thousands of years is the usual mistake.
         for e in [operands[1], operands[0]] {
-            let Ex::Field(base, name) = e else { continue };
+            let Ex::Field(base, f) = e else { continue };
             let Val::Node(n) = self.eval(base) else { continue };
             let node = self.model.node(n);
-            if let Some(v) = node.fields.get(name) {
+            if let Some(v) = node.fields.get(&f.name) {
                 let label = match v.kind {
                     ValueKind::Duration(..) => "this duration",
                     _ => "this date",
@@ -441,6 +556,34 @@ fn value(v: &Value) -> Val<'_> {
         ValueKind::Ref(n) | ValueKind::Block(n) => Val::Node(*n),
         ValueKind::List(items) => Val::List(items.iter().map(value).collect()),
         ValueKind::Unresolved(_) => Val::Absent,
+    }
+}
+
+/// Whether a field is the item's ID or title, which are kept on the node, not among its fields.
+fn is_heading(f: &Field) -> bool {
+    matches!(f.name.as_str(), "id" | "title")
+}
+
+/// A column's cell as a value; the same as [`value`] of the stored value.
+fn cell_val(c: Cell<'_>) -> Val<'_> {
+    match c {
+        Cell::Absent => Val::Absent,
+        Cell::Bool(b) => Val::Bool(b),
+        Cell::Int(n) => Val::Int(n),
+        Cell::Number(n) => Val::Number(n),
+        Cell::Date(d) => Val::Date(d),
+        Cell::Enum(e, i) => Val::Enum(e as usize, i),
+        Cell::Node(n) => Val::Node(n),
+        Cell::Other(v) | Cell::Empty(v) => value(v),
+    }
+}
+
+/// `truthy(&cell_val(c))`, without reading the stored value again.
+fn cell_truthy(c: Cell<'_>) -> bool {
+    match c {
+        Cell::Absent | Cell::Empty(_) => false,
+        Cell::Bool(b) => b,
+        _ => true,
     }
 }
 

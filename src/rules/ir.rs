@@ -45,7 +45,7 @@ pub enum Ex {
     /// A variable bound by `for` or a quantifier, by slot number.
     Var(usize),
     /// A field of a node (or of each node of a list, flattened).
-    Field(Box<Ex>, String),
+    Field(Box<Ex>, Field),
     Not(Box<Ex>),
     And(Box<Ex>, Box<Ex>),
     Or(Box<Ex>, Box<Ex>),
@@ -83,6 +83,15 @@ pub enum Ex {
     /// d.id == "A.7.4" ...` inside `for s in system`): the same for every item, so computed once
     /// per rule run and kept in the slot `usize` of the run's cache.
     Hoisted(usize, Box<Ex>),
+}
+
+/// A field read by a rule: its name, and where the schema declares it for each kind the
+/// checker knows the item can be (the kind and the field's position among the kind's fields),
+/// which is how the evaluator finds the field's column ([`super::columns`]).
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: String,
+    pub at: Vec<(KindId, u32)>,
 }
 
 /// What a `for` or a quantifier ranges over.

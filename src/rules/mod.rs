@@ -7,6 +7,7 @@
 //! finding aside until they expire; a waived finding is counted, never hidden without a trace.
 
 mod check;
+mod columns;
 pub mod eval;
 pub mod ir;
 mod place;
@@ -233,27 +234,23 @@ pub fn evaluate_only(
     today: jiff::civil::Date,
     diags: &mut Vec<Diagnostic>,
 ) -> Outcome {
-    let nodes_of_kind = nodes_of_kind(model);
+    let tables = columns::Tables::new(model);
     let waivers = waivers(model, set, today, diags);
     let mut out = Outcome::default();
     // One report per place where a date falls off the calendar, however many rules compute it.
     let mut overflowed: HashMap<(crate::source::FileId, u32), ()> = HashMap::default();
+    // One evaluator for the whole run: the columns of fields it fills serve every rule.
+    let Some(first) = set.rules.values().next() else { return out };
+    let wanted = |rule: &&Rule| only.is_none_or(|only| only.contains(&rule.id));
+    let bodies = set.rules.values().filter(wanted).filter_map(|r| r.body.as_ref());
+    let columns = columns::Columns::new(model.schema.kinds.len(), bodies);
+    let mut env = eval::Env::new(model, today, &tables, columns, first.file);
     for rule in set.rules.values() {
         let Some(body) = &rule.body else { continue };
         if only.is_some_and(|only| !only.contains(&rule.id)) {
             continue;
         }
-        let mut env = eval::Env {
-            model,
-            today,
-            nodes_of_kind: &nodes_of_kind,
-            slots: vec![eval::Val::Absent; body.slots.max(1)],
-            rule_file: rule.file,
-            rule_id: &rule.id,
-            hoisted: vec![None; body.hoisted],
-            overflow: None,
-            witnesses: None,
-        };
+        env.start(rule.file, &rule.id, body);
         let items = env.source(&body.source);
         let (mut seen, mut failed) = (0, 0);
         let mut record = RuleItems { ranged: items.len(), ..RuleItems::default() };
@@ -264,7 +261,7 @@ pub fn evaluate_only(
             // An item of the spec is itself the evidence; for the spec as a whole or a
             // catalogue entry, what the rule's quantifiers found in the spec is.
             let own = match item {
-                eval::Val::Node(n) if model.node(n).origin == Origin::Spec => Some(n),
+                eval::Val::Node(n) if tables.meta(n).spec => Some(n),
                 _ => None,
             };
             if own.is_none() {
@@ -390,7 +387,7 @@ fn finding<'a>(
     // "(none)" and is not a second problem.
     env.overflow = None;
     let in_spec = item.filter(|n| model.node(*n).origin == Origin::Spec);
-    let place = pointed.or(in_spec).or_else(|| place::fallback(model, env.nodes_of_kind, body));
+    let place = pointed.or(in_spec).or_else(|| place::fallback(model, &env.tables.nodes_of_kind, body));
     if let Some(p) = place.filter(|p| Some(*p) != in_spec) {
         // A finding placed elsewhere than its item can be waived for the item it points at.
         if is_waived(model, waivers, &rule.id, p) {
@@ -436,15 +433,6 @@ fn is_waived(model: &Model, waivers: &HashMap<(&str, NodeId), ()>, rule: &str, n
     waivers.contains_key(&(rule, top)) || waivers.contains_key(&(rule, node))
 }
 
-/// Nodes of each kind, nested blocks included, in model order.
-fn nodes_of_kind(model: &Model) -> Vec<Vec<NodeId>> {
-    let mut out = vec![Vec::new(); model.schema.kinds.len()];
-    for (i, n) in model.nodes.iter().enumerate() {
-        out[n.kind].push(NodeId(i as u32));
-    }
-    out
-}
-
 /// `aims query`: the nodes that the `for x in KIND where COND` of `body` keeps, in model order.
 /// The body is type-checked like a rule's, and its problems reported in `file`; its `require`
 /// and `message` are not used. `None` when the body has problems.
@@ -460,18 +448,10 @@ pub fn select(
     let failed = !checker.diags.is_empty();
     diags.extend(checker.diags);
     let body = checked.filter(|_| !failed)?;
-    let nodes_of_kind = nodes_of_kind(model);
-    let mut env = eval::Env {
-        model,
-        today,
-        nodes_of_kind: &nodes_of_kind,
-        slots: vec![eval::Val::Absent; body.slots.max(1)],
-        rule_file: file,
-        rule_id: "query",
-        hoisted: vec![None; body.hoisted],
-        overflow: None,
-        witnesses: None,
-    };
+    let tables = columns::Tables::new(model);
+    let columns = columns::Columns::new(model.schema.kinds.len(), [&body]);
+    let mut env = eval::Env::new(model, today, &tables, columns, file);
+    env.start(file, "query", &body);
     let items = env.source(&body.source);
     let mut out = Vec::new();
     for i in 0..items.len() {

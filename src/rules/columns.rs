@@ -1,0 +1,295 @@
+//! Tables built once per rule run, so that reading a field costs an array look-up instead of a
+//! walk through the node and its fields.
+//!
+//! Every rule reads the same few fields of thousands of items (`s.status`, `r.system`,
+//! `d.applicable`), and each read used to load the node, then compare the field's name with
+//! each of the node's fields in turn: several cache misses per read, the largest cost of the
+//! rule stage. Here a field of a kind becomes a column, one compact [`Cell`] per node of the
+//! kind, shared by every rule of the run. The first read of any field of a kind fills the
+//! columns of every field of that kind that the run's rules read, in one pass over the kind's
+//! nodes (each node's fields are walked once, not once per field).
+//! A node's kind, its place among the nodes of its kind and whether it is the spec's are kept
+//! in a table of their own ([`Meta`]), so that none of these needs the node either.
+
+use super::ir::{Body, Ex, Field, Piece, Source};
+use crate::sema::schema::KindId;
+use crate::sema::{Model, NodeId, Value, ValueKind};
+use crate::source::Origin;
+
+/// What the rule stage keeps about a node, in one small record.
+#[derive(Clone, Copy, Debug)]
+pub struct Meta {
+    pub kind: u32,
+    /// The node's position among the nodes of its kind (model order).
+    pub pos: u32,
+    /// Whether the node comes from the spec (not the stdlib).
+    pub spec: bool,
+}
+
+/// The nodes of each kind, and the [`Meta`] of each node. Built once per rule run.
+pub struct Tables {
+    /// Nodes of each kind, nested blocks included, in model order.
+    pub nodes_of_kind: Vec<Vec<NodeId>>,
+    /// By node id.
+    pub meta: Vec<Meta>,
+}
+
+impl Tables {
+    pub fn new(model: &Model) -> Tables {
+        let mut nodes_of_kind = vec![Vec::new(); model.schema.kinds.len()];
+        let mut meta = Vec::with_capacity(model.nodes.len());
+        for (i, n) in model.nodes.iter().enumerate() {
+            let of_kind: &mut Vec<NodeId> = &mut nodes_of_kind[n.kind];
+            meta.push(Meta { kind: n.kind as u32, pos: of_kind.len() as u32, spec: n.origin == Origin::Spec });
+            of_kind.push(NodeId(i as u32));
+        }
+        Tables { nodes_of_kind, meta }
+    }
+
+    pub fn meta(&self, n: NodeId) -> Meta {
+        self.meta[n.0 as usize]
+    }
+}
+
+/// A stored value as a column keeps it: scalars inline (read without going back to the
+/// node), anything else by reference.
+#[derive(Clone, Copy, Debug)]
+pub enum Cell<'a> {
+    Absent,
+    Bool(bool),
+    Int(i64),
+    Number(f64),
+    Date(jiff::civil::Date),
+    Enum(u32, u32),
+    Node(NodeId),
+    /// Text, durations, lists and anything else: converted when read.
+    Other(&'a Value),
+    /// A blank text or an empty list: there, but not truthy (known without reading it again).
+    Empty(&'a Value),
+}
+
+impl<'a> Cell<'a> {
+    fn of(v: Option<&'a Value>) -> Cell<'a> {
+        let Some(v) = v else { return Cell::Absent };
+        match &v.kind {
+            ValueKind::Bool(b) => Cell::Bool(*b),
+            ValueKind::Int(n) => Cell::Int(*n),
+            ValueKind::Decimal(n) | ValueKind::Percent(n) => Cell::Number(*n),
+            ValueKind::Date(d) => Cell::Date(*d),
+            ValueKind::Enum(e, i) if u32::try_from(*e).is_ok() => Cell::Enum(*e as u32, *i),
+            ValueKind::Ref(n) | ValueKind::Block(n) => Cell::Node(*n),
+            // Only while the model is built; reads as a missing value.
+            ValueKind::Unresolved(_) => Cell::Absent,
+            ValueKind::Text(t) if t.trim().is_empty() => Cell::Empty(v),
+            ValueKind::List(items) if items.is_empty() => Cell::Empty(v),
+            _ => Cell::Other(v),
+        }
+    }
+}
+
+/// The columns of one kind.
+#[derive(Default)]
+struct OfKind<'a> {
+    /// The positions (in the kind's schema) of the fields the rules read, each once.
+    fields: Vec<u32>,
+    /// Filled on the first read: one column per entry of `fields`.
+    cols: Option<Vec<Box<[Cell<'a>]>>>,
+}
+
+/// The columns of a run, by kind and by the field's position in the kind's schema.
+pub struct Columns<'a> {
+    kinds: Vec<OfKind<'a>>,
+}
+
+impl<'a> Columns<'a> {
+    /// Columns for the fields that `bodies` read (nothing is read from the Model yet).
+    pub fn new<'b>(kinds: usize, bodies: impl IntoIterator<Item = &'b Body>) -> Columns<'a> {
+        let mut read = Vec::new();
+        for b in bodies {
+            body_fields(b, &mut read);
+        }
+        let mut out: Vec<OfKind> = (0..kinds).map(|_| OfKind::default()).collect();
+        for (k, i) in read {
+            if let Some(of_kind) = out.get_mut(k) {
+                if !of_kind.fields.contains(&i) {
+                    of_kind.fields.push(i);
+                }
+            }
+        }
+        Columns { kinds: out }
+    }
+
+    /// The field `f` of node `n`: from its column when the rule's checker knew `f` as a field
+    /// of the node's kind, else from the node itself (a clause reached through a standard
+    /// reference, whose kind the checker cannot know).
+    pub fn get(&mut self, model: &'a Model, tables: &Tables, n: NodeId, f: &Field) -> Cell<'a> {
+        let meta = tables.meta(n);
+        let kind = meta.kind as KindId;
+        let column = f.at.iter().find(|(k, _)| *k == kind).and_then(|(_, index)| {
+            let of_kind = self.kinds.get_mut(kind)?;
+            let c = of_kind.fields.iter().position(|i| i == index)?;
+            let cols = of_kind.cols.get_or_insert_with(|| fill(model, tables, kind, &of_kind.fields));
+            Some(cols[c][meta.pos as usize])
+        });
+        match column {
+            Some(cell) => cell,
+            None => Cell::of(model.node(n).fields.get(&f.name)),
+        }
+    }
+}
+
+/// The columns of `fields` (positions in the schema of `kind`) for every node of the kind, in
+/// one pass over the nodes.
+fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, fields: &[u32]) -> Vec<Box<[Cell<'a>]>> {
+    let nodes = &tables.nodes_of_kind[kind];
+    let def = model.schema.kind(kind);
+    let keys: Vec<&str> =
+        fields.iter().filter_map(|i| def.fields.get_index(*i as usize).map(|(k, _)| k.as_str())).collect();
+    let mut cols: Vec<Vec<Cell<'a>>> = keys.iter().map(|_| vec![Cell::Absent; nodes.len()]).collect();
+    for (pos, n) in nodes.iter().enumerate() {
+        for (key, v) in model.node(*n).fields.iter() {
+            if let Some(c) = keys.iter().position(|k| **k == **key) {
+                cols[c][pos] = Cell::of(Some(v));
+            }
+        }
+    }
+    cols.into_iter().map(Vec::into_boxed_slice).collect()
+}
+
+/// Every field a rule's body reads, as (kind, position in the kind's schema).
+fn body_fields(b: &Body, out: &mut Vec<(KindId, u32)>) {
+    source_fields(&b.source, out);
+    b.filter.iter().chain([&b.require]).for_each(|e| ex_fields(e, out));
+    b.at.iter().for_each(|s| source_fields(s, out));
+    for pieces in [b.label.as_ref(), Some(&b.message), b.help.as_ref()].into_iter().flatten() {
+        for p in pieces {
+            if let Piece::Expr(e) = p {
+                ex_fields(e, out);
+            }
+        }
+    }
+}
+
+fn source_fields(s: &Source, out: &mut Vec<(KindId, u32)>) {
+    match s {
+        Source::Referrers { target: e, .. } | Source::Expr(e) => ex_fields(e, out),
+        Source::Kind(_) | Source::Once => {}
+    }
+}
+
+/// The recursion follows the tree, whose depth the parser bounds.
+fn ex_fields(e: &Ex, out: &mut Vec<(KindId, u32)>) {
+    match e {
+        Ex::Field(b, f) => {
+            out.extend(f.at.iter().copied());
+            ex_fields(b, out);
+        }
+        Ex::Lit(_) | Ex::Today | Ex::Var(_) => {}
+        Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => ex_fields(b, out),
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
+            ex_fields(a, out);
+            ex_fields(b, out);
+        }
+        Ex::List(items) => items.iter().for_each(|i| ex_fields(i, out)),
+        Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } | Ex::Those { source, filter, .. } => {
+            source_fields(source, out);
+            if let Some(f) = filter {
+                ex_fields(f, out);
+            }
+        }
+        Ex::Nearest(of, source) => {
+            ex_fields(of, out);
+            source_fields(source, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_keeps_scalars_inline_and_refers_to_the_rest() {
+        let date = jiff::civil::date(2026, 11, 22);
+        let v = |kind| Value { kind, span: crate::source::Span::new(0, 0) };
+        let (b, d, t, r) = (
+            v(ValueKind::Bool(true)),
+            v(ValueKind::Date(date)),
+            v(ValueKind::Text("x".into())),
+            v(ValueKind::Ref(NodeId(7))),
+        );
+        assert!(matches!(Cell::of(None), Cell::Absent));
+        assert!(matches!(Cell::of(Some(&b)), Cell::Bool(true)));
+        assert!(matches!(Cell::of(Some(&d)), Cell::Date(x) if x == date));
+        assert!(matches!(Cell::of(Some(&r)), Cell::Node(NodeId(7))));
+        assert!(matches!(Cell::of(Some(&t)), Cell::Other(_)));
+        let (blank, empty) = (v(ValueKind::Text("  ".into())), v(ValueKind::List(Vec::new())));
+        assert!(matches!(Cell::of(Some(&blank)), Cell::Empty(_)));
+        assert!(matches!(Cell::of(Some(&empty)), Cell::Empty(_)));
+        // Small enough that a column of thousands stays in the cache.
+        assert!(std::mem::size_of::<Cell>() <= 16);
+    }
+
+    /// The stdlib and `spec` as one model.
+    fn model(spec: &str) -> Model {
+        let mut db = crate::compile::stdlib_db();
+        db.add(crate::source::SourceFile::new("t.aims".into(), spec.into(), Origin::Spec));
+        let files = db.iter().map(|(id, f)| (id, f.origin, crate::syntax::parse(&f.text, id).0)).collect();
+        crate::sema::analyze(files, &mut Vec::new())
+    }
+
+    fn field(model: &Model, kind: KindId, name: &str) -> Field {
+        let at = model.schema.kind(kind).fields.get_index_of(name).map(|i| vec![(kind, i as u32)]).unwrap_or_default();
+        Field { name: name.into(), at }
+    }
+
+    fn same(a: Cell, b: Cell) -> bool {
+        format!("{a:?}") == format!("{b:?}")
+    }
+
+    #[test]
+    fn a_column_reads_what_the_node_holds_and_other_fields_come_from_the_node() {
+        let m = model(
+            "person p1 \"P\" { email: \"p@example.org\" }\n\
+             system s1 \"One\" { owner: p1  purpose: \"x\"  status: active }\n\
+             system s2 \"Two\" { purpose: \"  \"  status: retired }\n",
+        );
+        let tables = Tables::new(&m);
+        let system = m.schema.kind_id("system").unwrap();
+        let (status, owner, purpose) =
+            (field(&m, system, "status"), field(&m, system, "owner"), field(&m, system, "purpose"));
+        // A rule that reads `status` and `owner`, not `purpose`.
+        let mut cols = Columns { kinds: (0..m.schema.kinds.len()).map(|_| OfKind::default()).collect() };
+        cols.kinds[system].fields = vec![status.at[0].1, owner.at[0].1];
+        let s1 = m.lookup("s1").unwrap();
+        let s2 = m.lookup("s2").unwrap();
+        for n in [s1, s2] {
+            for f in [&status, &owner, &purpose] {
+                let direct = Cell::of(m.node(n).fields.get(&f.name));
+                assert!(same(cols.get(&m, &tables, n, f), direct), "{} of {n:?}", f.name);
+            }
+        }
+        assert!(matches!(cols.get(&m, &tables, s2, &owner), Cell::Absent));
+        assert!(matches!(cols.get(&m, &tables, s1, &owner), Cell::Node(_)));
+        // `purpose` is no column (no rule read it): it is read from the node, blank as blank.
+        assert!(matches!(cols.get(&m, &tables, s2, &purpose), Cell::Empty(_)));
+        assert_eq!(cols.kinds[system].cols.as_ref().map(|c| c.len()), Some(2));
+        // A field the checker did not place in this kind (`at` names another kind): from the node.
+        let person = m.schema.kind_id("person").unwrap();
+        let elsewhere = Field { name: "status".into(), at: vec![(person, 0)] };
+        assert!(same(cols.get(&m, &tables, s1, &elsewhere), cols.get(&m, &tables, s1, &status)));
+    }
+
+    #[test]
+    fn the_fields_a_run_reads_are_collected_from_its_rules() {
+        let m = model("system s1 \"One\" { purpose: \"x\"  status: active }\n");
+        let mut diags = Vec::new();
+        let set = super::super::load(&m, &mut diags);
+        let cols = Columns::new(m.schema.kinds.len(), set.rules.values().filter_map(|r| r.body.as_ref()));
+        let system = m.schema.kind_id("system").unwrap();
+        let status = m.schema.kind(system).fields.get_index_of("status").unwrap() as u32;
+        assert!(cols.kinds[system].fields.contains(&status));
+        // Nothing is read from the Model until a rule asks.
+        assert!(cols.kinds.iter().all(|k| k.cols.is_none()));
+    }
+}
