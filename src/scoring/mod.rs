@@ -178,6 +178,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     let first = diags.len();
     // Every risk after the first runaway (in file order) is unscored, whatever its thread did.
     let first_runaway = sandbox.first_runaway().unwrap_or(usize::MAX);
+    let mut setter = Setter::default();
     for (index, (c, mut d)) in computed.into_iter().enumerate() {
         let c = match c {
             Outcome::Scored(Computed { risk, .. }) | Outcome::Failed(risk, _) if index > first_runaway => {
@@ -189,7 +190,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             diags.append(&mut d);
         }
         match c {
-            Outcome::Scored(c) => risks.push(apply(model, c, &levels, levels_enum, appetite)),
+            Outcome::Scored(c) => risks.push(apply(model, &mut setter, c, &levels, levels_enum, appetite)),
             Outcome::NoScales => {}
             Outcome::Failed(risk, reason) => unscored.push(Unscored { risk, reason }),
             Outcome::Skipped(risk) => {
@@ -330,20 +331,27 @@ impl Inputs<'_> {
 }
 
 /// Writes one risk's scores into the Model as computed fields.
-fn apply(model: &mut Model, c: Computed, levels: &[String], levels_enum: EnumId, appetite: Option<u32>) -> Scored {
+fn apply(
+    model: &mut Model,
+    setter: &mut Setter,
+    c: Computed,
+    levels: &[String],
+    levels_enum: EnumId,
+    appetite: Option<u32>,
+) -> Scored {
     let mut residual = Vec::new();
     for &(t, res, score, level) in &c.residual {
-        set(model, res, c::SCORE, ValueKind::Decimal(score));
-        set(model, res, c::LEVEL, ValueKind::Enum(levels_enum, level as u32));
+        setter.set(model, res, c::SCORE, ValueKind::Decimal(score));
+        setter.set(model, res, c::LEVEL, ValueKind::Enum(levels_enum, level as u32));
         residual.push(ResidualScore { treatment: t, score, level: levels[level].clone() });
     }
     // The appetite is compared with the highest residual level, or the inherent level when no
     // treatment records a residual.
     let effective = c.residual.iter().map(|r| r.3).max().unwrap_or(c.level);
     let above = appetite.is_some_and(|a| effective as u32 > a);
-    set(model, c.risk, c::SCORE, ValueKind::Decimal(c.score));
-    set(model, c.risk, c::LEVEL, ValueKind::Enum(levels_enum, c.level as u32));
-    set(model, c.risk, c::ABOVE_APPETITE, ValueKind::Bool(above));
+    setter.set(model, c.risk, c::SCORE, ValueKind::Decimal(c.score));
+    setter.set(model, c.risk, c::LEVEL, ValueKind::Enum(levels_enum, c.level as u32));
+    setter.set(model, c.risk, c::ABOVE_APPETITE, ValueKind::Bool(above));
     Scored {
         risk: c.risk,
         score: c.score,
@@ -368,13 +376,28 @@ fn enum_field(fields: &crate::sema::model::Fields, name: &str) -> Option<u32> {
     }
 }
 
-/// Writes a computed field, if the schema declares it (the schema decides what rules can read).
-fn set(model: &mut Model, node: NodeId, field: &str, kind: ValueKind) {
-    let k = model.node(node).kind;
-    if let Some(def) = model.schema.kind(k).fields.get(field).filter(|f| f.computed) {
-        let key = def.key.clone();
-        let span = model.node(node).header;
-        model.nodes[node.0 as usize].fields.insert(key, Value { kind, span });
+/// Writes computed fields, those the schema declares (the schema decides what rules can read).
+/// Which ones it declares is looked up once per kind and field, not once per risk.
+#[derive(Default)]
+struct Setter {
+    keys: Vec<(crate::sema::schema::KindId, &'static str, Option<std::sync::Arc<str>>)>,
+}
+
+impl Setter {
+    fn set(&mut self, model: &mut Model, node: NodeId, field: &'static str, kind: ValueKind) {
+        let k = model.node(node).kind;
+        let key = match self.keys.iter().find(|(kk, f, _)| *kk == k && *f == field) {
+            Some((.., key)) => key.clone(),
+            None => {
+                let key = model.schema.kind(k).fields.get(field).filter(|f| f.computed).map(|def| def.key.clone());
+                self.keys.push((k, field, key.clone()));
+                key
+            }
+        };
+        if let Some(key) = key {
+            let span = model.node(node).header;
+            model.nodes[node.0 as usize].fields.insert(key, Value { kind, span });
+        }
     }
 }
 
