@@ -166,6 +166,10 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
         .items_of(risk_kind)
         .par_iter()
         .enumerate()
+        // Each rayon job starts with an empty memo: with the memo a risk takes well under a
+        // microsecond, so jobs of many risks keep the calls close to one per distinct input.
+        // Without it, each risk is a call of its own, spread as finely as rayon likes.
+        .with_min_len(if plan.is_some() { 512 } else { 1 })
         .map_init(memo::Memo::default, |memo, (index, &risk)| {
             let mut s = Runner::new(&sandbox, &ast, script, file, index);
             let c = compute(model, &systems, plan.as_ref(), memo, &mut s, risk, &levels);
