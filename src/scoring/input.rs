@@ -1,5 +1,6 @@
 //! What the script receives: read-only maps built from the Model (documented in docs/scoring.md).
 
+use super::memo::Key;
 use crate::contract as c;
 use crate::sema::{Model, NodeId, ValueKind};
 use rhai::{Dynamic, Map};
@@ -23,6 +24,11 @@ pub fn cell(likelihood: &str, l_index: usize, impact: &str, i_index: usize) -> M
 pub struct Systems(rustc_hash::FxHashMap<NodeId, Map>);
 
 impl Systems {
+    /// No map built ahead: each is built when a call needs it (with the memo, few calls do).
+    pub fn lazy() -> Self {
+        Systems(rustc_hash::FxHashMap::default())
+    }
+
     pub fn new(model: &Model, risks: &[NodeId]) -> Self {
         use rayon::prelude::*;
         let mut named: Vec<NodeId> = risks.iter().filter_map(|&r| system_of(model, r)).collect();
@@ -60,6 +66,51 @@ pub fn risk(model: &Model, systems: &Systems, own: &Map, risk: NodeId, residual:
     };
     m.insert(c::SYSTEM.into(), system);
     m
+}
+
+/// The key of the field `name` of the map [`risk`] would build for the same call: the same
+/// value, read without building the map. `None` when the value cannot be a key.
+pub fn key(model: &Model, risk: NodeId, residual: Option<NodeId>, name: &str) -> Option<Key> {
+    // The order [`risk`] writes in: `system` and `residual` last, over any field of that name,
+    // then the residual block's fields over the risk's own.
+    if name == c::SYSTEM {
+        return Some(Key::System(system_of(model, risk)));
+    }
+    if name == "residual" {
+        return Some(Key::Bool(residual.is_some()));
+    }
+    if let Some(res) = residual {
+        if let Some(v) = field(model, res, name) {
+            return Key::of(&v);
+        }
+    }
+    match field(model, risk, name) {
+        Some(v) => Key::of(&v),
+        None => Some(Key::Absent),
+    }
+}
+
+/// `fields(model, node).get(name)`, without building the others: the same inserts, in the same
+/// order, of only the ones named `name`.
+fn field(model: &Model, node: NodeId, name: &str) -> Option<Dynamic> {
+    let n = model.node(node);
+    let mut found = (name == "id").then(|| Dynamic::from(n.id.clone().unwrap_or_default()));
+    for (field, v) in &n.fields {
+        if let ValueKind::Enum(e, i) = v.kind {
+            if &**field == name {
+                let member =
+                    model.schema.enum_def(e).members.get_index(i as usize).map_or(String::new(), |(k, _)| k.clone());
+                found = Some(Dynamic::from(member));
+            } else if name.strip_suffix("_rank") == Some(&**field) {
+                found = Some(Dynamic::from_int(i as i64 + 1));
+            }
+        } else if &**field == name {
+            if let Some(d) = plain(model, &v.kind) {
+                found = Some(d);
+            }
+        }
+    }
+    found
 }
 
 /// The plain fields of a node: texts, numbers, dates (as `YYYY-MM-DD` texts), list values as

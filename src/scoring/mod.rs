@@ -9,6 +9,7 @@
 //! `t.residual.level`, `r.above_appetite`) for the rules and reports to read.
 
 mod input;
+mod memo;
 mod sandbox;
 
 use crate::contract as c;
@@ -125,6 +126,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     // Totality and monotony over every cell of the scales.
     let mut matrix = Vec::new();
     let mut grid = vec![vec![None; likelihoods.len()]; impacts.len()];
+    let mut cells = rustc_hash::FxHashMap::default();
     // Cells go from the lowest risk up; the first failure stops the check, since the same
     // mistake would repeat in every cell after it.
     'cells: for (ii, impact) in impacts.iter().enumerate() {
@@ -134,8 +136,9 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             }
             let risk = input::cell(likelihood, li, impact, ii);
             let what = format!("the cell likelihood `{likelihood}` x impact `{impact}`");
-            let Some(score) = s.score(risk, &what, None) else { continue };
-            let Some(level) = s.level(score, &levels, &what, None) else { continue };
+            let what = || what.clone();
+            let Some(score) = s.score(None, || Dynamic::from_map(risk), &what, None) else { continue };
+            let Some(level) = s.level(&mut cells, score, &levels, &what, None) else { continue };
             grid[ii][li] = Some(score);
             matrix.push(Cell {
                 likelihood: likelihood.clone(),
@@ -151,16 +154,25 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
         return None;
     }
 
-    // Risks are independent: score them in parallel, then write the results in order.
+    // Risks are independent: score them in parallel, then write the results in order. Each
+    // worker keeps the results of the inputs it has seen (memo.rs says why that is sound).
     let appetite = appetite(model, levels_enum);
-    let systems = input::Systems::new(model, model.items_of(risk_kind));
+    let plan = memo::Plan::of(&ast, c::FN_SCORE);
+    let systems = match plan {
+        Some(_) => input::Systems::lazy(),
+        None => input::Systems::new(model, model.items_of(risk_kind)),
+    };
     let computed: Vec<(Outcome, Vec<Diagnostic>)> = model
         .items_of(risk_kind)
         .par_iter()
         .enumerate()
-        .map(|(index, &risk)| {
+        // Each rayon job starts with an empty memo: with the memo a risk takes well under a
+        // microsecond, so jobs of many risks keep the calls close to one per distinct input.
+        // Without it, each risk is a call of its own, spread as finely as rayon likes.
+        .with_min_len(if plan.is_some() { 512 } else { 1 })
+        .map_init(memo::Memo::default, |memo, (index, &risk)| {
             let mut s = Runner::new(&sandbox, &ast, script, file, index);
-            let c = compute(model, &systems, &mut s, risk, &levels);
+            let c = compute(model, &systems, plan.as_ref(), memo, &mut s, risk, &levels);
             (c, s.diags)
         })
         .collect();
@@ -170,6 +182,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     let first = diags.len();
     // Every risk after the first runaway (in file order) is unscored, whatever its thread did.
     let first_runaway = sandbox.first_runaway().unwrap_or(usize::MAX);
+    let mut setter = Setter::default();
     for (index, (c, mut d)) in computed.into_iter().enumerate() {
         let c = match c {
             Outcome::Scored(Computed { risk, .. }) | Outcome::Failed(risk, _) if index > first_runaway => {
@@ -181,7 +194,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             diags.append(&mut d);
         }
         match c {
-            Outcome::Scored(c) => risks.push(apply(model, c, &levels, levels_enum, appetite)),
+            Outcome::Scored(c) => risks.push(apply(model, &mut setter, c, &levels, levels_enum, appetite)),
             Outcome::NoScales => {}
             Outcome::Failed(risk, reason) => unscored.push(Unscored { risk, reason }),
             Outcome::Skipped(risk) => {
@@ -233,12 +246,21 @@ enum Outcome {
     Skipped(NodeId),
 }
 
-fn compute(model: &Model, systems: &input::Systems, s: &mut Runner, risk: NodeId, levels: &[String]) -> Outcome {
+fn compute(
+    model: &Model,
+    systems: &input::Systems,
+    plan: Option<&memo::Plan>,
+    memo: &mut memo::Memo,
+    s: &mut Runner,
+    risk: NodeId,
+    levels: &[String],
+) -> Outcome {
     let node = model.node(risk);
     if enum_field(&node.fields, c::LIKELIHOOD).is_none() || enum_field(&node.fields, c::IMPACT).is_none() {
         return Outcome::NoScales;
     }
-    match scores(model, systems, s, risk, levels) {
+    let mut inputs = Inputs { model, systems, plan, memo, risk, own: None };
+    match scores(model, &mut inputs, s, risk, levels) {
         Some(c) if !s.failed => Outcome::Scored(c),
         _ if s.skipped => Outcome::Skipped(risk),
         _ => {
@@ -251,20 +273,13 @@ fn compute(model: &Model, systems: &input::Systems, s: &mut Runner, risk: NodeId
 /// The inherent and residual scores of a risk; `None` (with the reason in `s`) when a call
 /// failed. A residual that fails makes the whole risk unscored: half a result would compare
 /// the wrong level with the appetite.
-fn scores(
-    model: &Model,
-    systems: &input::Systems,
-    s: &mut Runner,
-    risk: NodeId,
-    levels: &[String],
-) -> Option<Computed> {
+fn scores(model: &Model, inputs: &mut Inputs, s: &mut Runner, risk: NodeId, levels: &[String]) -> Option<Computed> {
     let node = model.node(risk);
     let label = (node.file, node.header);
-    let name = model.display_name(risk);
-    let own = input::risk_fields(model, risk);
-    let map = input::risk(model, systems, &own, risk, None);
-    let score = s.score(map, &format!("risk `{name}`"), Some(label))?;
-    let level = s.level(score, levels, &format!("risk `{name}`"), Some(label))?;
+    // Named only when a message needs it.
+    let what = || format!("risk `{}`", model.display_name(risk));
+    let score = s.score_risk(inputs, None, &what, Some(label))?;
+    let level = s.level(&mut inputs.memo.level, score, levels, &what, Some(label))?;
     let treatments: Vec<NodeId> = match node.fields.get(c::TREATMENT).map(|v| &v.kind) {
         Some(ValueKind::List(items)) => items.iter().filter_map(block_of).collect(),
         Some(ValueKind::Block(b)) => vec![*b],
@@ -278,30 +293,69 @@ fn scores(
             continue;
         }
         let label = (rn.file, rn.header);
-        let map = input::risk(model, systems, &own, risk, Some(res));
-        let what = format!("the residual risk of `{name}`");
-        let rscore = s.score(map, &what, Some(label))?;
-        let rlevel = s.level(rscore, levels, &what, Some(label))?;
+        let what = || format!("the residual risk of `{}`", model.display_name(risk));
+        let rscore = s.score_risk(inputs, Some(res), &what, Some(label))?;
+        let rlevel = s.level(&mut inputs.memo.level, rscore, levels, &what, Some(label))?;
         residual.push((t, res, rscore, rlevel));
     }
     Some(Computed { risk, score, level, residual })
 }
 
+/// The inputs of one risk's calls: its map (and its residuals') built only for a call whose
+/// result is not known yet.
+struct Inputs<'a> {
+    model: &'a Model,
+    systems: &'a input::Systems,
+    plan: Option<&'a memo::Plan>,
+    memo: &'a mut memo::Memo,
+    risk: NodeId,
+    /// The risk's own fields, built on first use.
+    own: Option<rhai::Map>,
+}
+
+impl Inputs<'_> {
+    /// The key of the call for the risk (or one of its residuals); `None`: no memo for it.
+    fn key(&self, residual: Option<NodeId>) -> Option<Vec<memo::Key>> {
+        let plan = self.plan?;
+        plan.fields.iter().map(|f| input::key(self.model, self.risk, residual, f)).collect()
+    }
+
+    /// The key read from the Model is the key of the map the call would receive (`system`
+    /// aside: its key is the system's node, its value that node's map).
+    #[cfg(debug_assertions)]
+    fn check(&mut self, key: &[memo::Key], residual: Option<NodeId>) {
+        let own = self.own.get_or_insert_with(|| input::risk_fields(self.model, self.risk));
+        let map = input::risk(self.model, self.systems, own, self.risk, residual);
+        let plan = self.plan.map(|p| p.fields.as_slice()).unwrap_or_default();
+        for (field, key) in plan.iter().zip(key).filter(|(f, _)| f.as_str() != c::SYSTEM) {
+            let from_map = map.get(field.as_str()).map_or(Some(memo::Key::Absent), memo::Key::of);
+            debug_assert_eq!(Some(key), from_map.as_ref(), "the memo key of `{field}`");
+        }
+    }
+}
+
 /// Writes one risk's scores into the Model as computed fields.
-fn apply(model: &mut Model, c: Computed, levels: &[String], levels_enum: EnumId, appetite: Option<u32>) -> Scored {
+fn apply(
+    model: &mut Model,
+    setter: &mut Setter,
+    c: Computed,
+    levels: &[String],
+    levels_enum: EnumId,
+    appetite: Option<u32>,
+) -> Scored {
     let mut residual = Vec::new();
     for &(t, res, score, level) in &c.residual {
-        set(model, res, c::SCORE, ValueKind::Decimal(score));
-        set(model, res, c::LEVEL, ValueKind::Enum(levels_enum, level as u32));
+        setter.set(model, res, c::SCORE, ValueKind::Decimal(score));
+        setter.set(model, res, c::LEVEL, ValueKind::Enum(levels_enum, level as u32));
         residual.push(ResidualScore { treatment: t, score, level: levels[level].clone() });
     }
     // The appetite is compared with the highest residual level, or the inherent level when no
     // treatment records a residual.
     let effective = c.residual.iter().map(|r| r.3).max().unwrap_or(c.level);
     let above = appetite.is_some_and(|a| effective as u32 > a);
-    set(model, c.risk, c::SCORE, ValueKind::Decimal(c.score));
-    set(model, c.risk, c::LEVEL, ValueKind::Enum(levels_enum, c.level as u32));
-    set(model, c.risk, c::ABOVE_APPETITE, ValueKind::Bool(above));
+    setter.set(model, c.risk, c::SCORE, ValueKind::Decimal(c.score));
+    setter.set(model, c.risk, c::LEVEL, ValueKind::Enum(levels_enum, c.level as u32));
+    setter.set(model, c.risk, c::ABOVE_APPETITE, ValueKind::Bool(above));
     Scored {
         risk: c.risk,
         score: c.score,
@@ -326,13 +380,28 @@ fn enum_field(fields: &crate::sema::model::Fields, name: &str) -> Option<u32> {
     }
 }
 
-/// Writes a computed field, if the schema declares it (the schema decides what rules can read).
-fn set(model: &mut Model, node: NodeId, field: &str, kind: ValueKind) {
-    let k = model.node(node).kind;
-    if let Some(def) = model.schema.kind(k).fields.get(field).filter(|f| f.computed) {
-        let key = def.key.clone();
-        let span = model.node(node).header;
-        model.nodes[node.0 as usize].fields.insert(key, Value { kind, span });
+/// Writes computed fields, those the schema declares (the schema decides what rules can read).
+/// Which ones it declares is looked up once per kind and field, not once per risk.
+#[derive(Default)]
+struct Setter {
+    keys: Vec<(crate::sema::schema::KindId, &'static str, Option<std::sync::Arc<str>>)>,
+}
+
+impl Setter {
+    fn set(&mut self, model: &mut Model, node: NodeId, field: &'static str, kind: ValueKind) {
+        let k = model.node(node).kind;
+        let key = match self.keys.iter().find(|(kk, f, _)| *kk == k && *f == field) {
+            Some((.., key)) => key.clone(),
+            None => {
+                let key = model.schema.kind(k).fields.get(field).filter(|f| f.computed).map(|def| def.key.clone());
+                self.keys.push((k, field, key.clone()));
+                key
+            }
+        };
+        if let Some(key) = key {
+            let span = model.node(node).header;
+            model.nodes[node.0 as usize].fields.insert(key, Value { kind, span });
+        }
     }
 }
 
@@ -388,29 +457,66 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn call(&mut self, name: &str, arg: Dynamic, what: &str, item: Option<(FileId, Span)>) -> Option<Dynamic> {
+    /// Calls `name`, or reuses the outcome of the call with the same `key` kept in `known`;
+    /// a reused error is reported here, for this risk, as the call itself would have been.
+    fn call<K: std::hash::Hash + Eq>(
+        &mut self,
+        known: memo::Known<K>,
+        name: &str,
+        arg: impl FnOnce() -> Dynamic,
+        what: &dyn Fn() -> String,
+        item: Option<(FileId, Span)>,
+    ) -> Option<Dynamic> {
         if !self.sandbox.start_call(self.index) {
             self.failed = true;
             self.skipped = true;
             return None;
         }
+        let outcome = match known {
+            Some((known, key)) => {
+                if let Some(kept) = known.get(&key) {
+                    return self.outcome(kept, name, what, item);
+                }
+                let outcome = self.run(name, arg());
+                if memo::keep(&outcome) {
+                    let kept = known.entry(key).or_insert(outcome);
+                    return self.outcome(kept, name, what, item);
+                }
+                outcome
+            }
+            None => self.run(name, arg()),
+        };
+        self.outcome(&outcome, name, what, item)
+    }
+
+    fn run(&self, name: &str, arg: Dynamic) -> memo::Outcome {
         let mut scope = rhai::Scope::new();
         // Only the functions are used: top-level statements of the script are never run.
         let options = rhai::CallFnOptions::new().eval_ast(false);
-        match self.sandbox.engine.call_fn_with_options::<Dynamic>(options, &mut scope, self.ast, name, (arg,)) {
-            Ok(v) => Some(v),
+        self.sandbox.engine.call_fn_with_options::<Dynamic>(options, &mut scope, self.ast, name, (arg,))
+    }
+
+    fn outcome(
+        &mut self,
+        outcome: &memo::Outcome,
+        name: &str,
+        what: &dyn Fn() -> String,
+        item: Option<(FileId, Span)>,
+    ) -> Option<Dynamic> {
+        match outcome {
+            Ok(v) => Some(v.clone()),
             Err(err) => {
-                self.report(*err, name, what, item);
+                self.report(err, name, &what(), item);
                 None
             }
         }
     }
 
-    fn report(&mut self, err: EvalAltResult, name: &str, what: &str, item: Option<(FileId, Span)>) {
+    fn report(&mut self, err: &EvalAltResult, name: &str, what: &str, item: Option<(FileId, Span)>) {
         self.failed = true;
         // The innermost error says where in the script it happened; the outer ones only where
         // a function was called.
-        let mut inner = &err;
+        let mut inner = err;
         while let EvalAltResult::ErrorInFunctionCall(_, _, e, _) = inner {
             inner = e;
         }
@@ -480,8 +586,36 @@ impl<'a> Runner<'a> {
         self.diags.push(d);
     }
 
-    fn score(&mut self, risk: rhai::Map, what: &str, item: Option<(FileId, Span)>) -> Option<f64> {
-        let v = self.call(c::FN_SCORE, Dynamic::from_map(risk), what, item)?;
+    /// The score of a risk, or of one of its residual blocks.
+    fn score_risk(
+        &mut self,
+        inputs: &mut Inputs,
+        residual: Option<NodeId>,
+        what: &dyn Fn() -> String,
+        item: Option<(FileId, Span)>,
+    ) -> Option<f64> {
+        let key = inputs.key(residual);
+        #[cfg(debug_assertions)]
+        if let Some(key) = &key {
+            inputs.check(key, residual);
+        }
+        let Inputs { model, systems, memo, risk, own, .. } = inputs;
+        let known = key.map(|k| (&mut memo.score, k));
+        let map = || {
+            let own = own.get_or_insert_with(|| input::risk_fields(model, *risk));
+            Dynamic::from_map(input::risk(model, systems, own, *risk, residual))
+        };
+        self.score(known, map, what, item)
+    }
+
+    fn score(
+        &mut self,
+        known: memo::Known<Vec<memo::Key>>,
+        arg: impl FnOnce() -> Dynamic,
+        what: &dyn Fn() -> String,
+        item: Option<(FileId, Span)>,
+    ) -> Option<f64> {
+        let v = self.call(known, c::FN_SCORE, arg, what, item)?;
         let n = v.as_float().ok().or_else(|| v.as_int().ok().map(|i| i as f64));
         match n {
             Some(n) if n.is_finite() => Some(n),
@@ -490,7 +624,7 @@ impl<'a> Runner<'a> {
                 self.diags.push(
                     Diagnostic::new(
                         codes::SCRIPT_RETURN,
-                        format!("`score` must return a number, but for {what} it returned {}", describe(&v)),
+                        format!("`score` must return a number, but for {} it returned {}", what(), describe(&v)),
                     )
                     .primary(self.file, self.fn_span(c::FN_SCORE), "defined here")
                     .help("return an integer or a decimal, such as `likelihood * impact`"),
@@ -500,13 +634,24 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn level(&mut self, score: f64, levels: &[String], what: &str, item: Option<(FileId, Span)>) -> Option<usize> {
-        let arg = if score.fract() == 0.0 && score.abs() < 1e15 {
-            Dynamic::from_int(score as i64)
-        } else {
-            Dynamic::from_float(score)
+    /// The level of a score; `known` keeps the levels of the scores seen so far (`level`
+    /// receives only the score, so its result is a function of it).
+    fn level(
+        &mut self,
+        known: &mut rustc_hash::FxHashMap<u64, memo::Outcome>,
+        score: f64,
+        levels: &[String],
+        what: &dyn Fn() -> String,
+        item: Option<(FileId, Span)>,
+    ) -> Option<usize> {
+        let arg = || {
+            if score.fract() == 0.0 && score.abs() < 1e15 {
+                Dynamic::from_int(score as i64)
+            } else {
+                Dynamic::from_float(score)
+            }
         };
-        let v = self.call(c::FN_LEVEL, arg, what, item)?;
+        let v = self.call(Some((known, score.to_bits())), c::FN_LEVEL, arg, what, item)?;
         let text = v.clone().into_immutable_string().ok().map(|s| s.to_string());
         if let Some(i) = text.as_ref().and_then(|t| levels.iter().position(|l| l == t)) {
             return Some(i);
@@ -518,7 +663,7 @@ impl<'a> Runner<'a> {
         };
         let list: Vec<String> = levels.iter().map(|l| format!("`\"{l}\"`")).collect();
         self.diags.push(
-            Diagnostic::new(codes::SCRIPT_RETURN, format!("`level` returned {got} for {what} (score {score})"))
+            Diagnostic::new(codes::SCRIPT_RETURN, format!("`level` returned {got} for {} (score {score})", what()))
                 .primary(self.file, self.fn_span(c::FN_LEVEL), "defined here")
                 .help(format!("return one of {} for every score", crate::sema::schema::join_or(&list))),
         );
