@@ -301,7 +301,8 @@ impl<'a> Builder<'a> {
                     .help(format!("add {example}")),
             );
         }
-        fields.shrink_to_fit();
+        // The computed fields (scores) are added later: room for them now, none to spare.
+        fields.shrink_to(kind_def.fields.values().filter(|f| f.computed).count());
         self.model.nodes[id.0 as usize].fields = fields;
         id
     }
@@ -321,11 +322,14 @@ impl<'a> Builder<'a> {
             (Type::Prim(Prim::Duration), W::Duration(n, u)) => ValueKind::Duration(*n, *u),
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "yes" | "true") => ValueKind::Bool(true),
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "no" | "false") => ValueKind::Bool(false),
-            (Type::Prim(Prim::StdRef), w @ (W::StdRef { .. } | W::Dotted(_))) => {
-                pending(std::mem::replace(w, W::Invalid), Vec::new(), field)
+            (Type::Prim(Prim::StdRef) | Type::Ref(_), W::StdRef { standard, clause }) => {
+                ValueKind::Unresolved(Pending::Written {
+                    text: format!("{standard}:{clause}").into_boxed_str(),
+                    colon: Some(standard.len() as u32),
+                })
             }
-            (Type::Ref(kinds), w @ (W::Word(_) | W::Dotted(_) | W::StdRef { .. })) => {
-                pending(std::mem::replace(w, W::Invalid), kinds.clone(), field)
+            (Type::Prim(Prim::StdRef), W::Dotted(name)) | (Type::Ref(_), W::Word(name) | W::Dotted(name)) => {
+                ValueKind::Unresolved(self.pending(name))
             }
             (Type::Enum(e), W::Word(w)) => {
                 let def = self.model.schema.enum_def(*e);
@@ -377,10 +381,15 @@ impl<'a> Builder<'a> {
         };
         Some(Value { kind, span })
     }
-}
 
-fn pending(written: ast::ValueKind, allowed: Vec<KindId>, field: &std::sync::Arc<str>) -> ValueKind {
-    ValueKind::Unresolved(Box::new(Pending { written, allowed, field: field.clone() }))
+    /// A reference by name, left for [`super::resolve`]: its text is moved out of the tree, and
+    /// not kept at all when it names an item already declared.
+    fn pending(&self, name: &mut String) -> Pending {
+        match self.model.by_id.get(name.as_str()) {
+            Some(&known) => Pending::Known(known),
+            None => Pending::Written { text: std::mem::take(name).into_boxed_str(), colon: None },
+        }
+    }
 }
 
 fn field_list(kind: &super::schema::KindDef) -> String {

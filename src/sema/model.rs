@@ -28,7 +28,12 @@ impl Fields {
     pub fn insert(&mut self, key: Arc<str>, value: Value) {
         match self.get_mut(&key) {
             Some(v) => *v = value,
-            None => self.0.push((key, value)),
+            None => {
+                // Fields are added one at a time after a node is built (computed scores): the
+                // list grows by one, not by doubling, as it is kept for the whole run.
+                self.0.reserve_exact(1);
+                self.0.push((key, value))
+            }
         }
     }
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
@@ -46,8 +51,9 @@ impl Fields {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub(crate) fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
+    /// Drops spare room, keeping room for `more` fields still to come.
+    pub(crate) fn shrink_to(&mut self, more: usize) {
+        self.0.shrink_to(self.0.len() + more);
     }
 }
 
@@ -101,16 +107,20 @@ pub enum ValueKind {
     Block(NodeId),
     List(Vec<Value>),
     /// A reference not yet resolved (only while the model is being built).
-    Unresolved(Box<Pending>),
+    Unresolved(Pending),
 }
 
+/// A reference as read, before every ID is known. It holds no copy of what the field allows
+/// nor of the field's name: both are the schema's, found again from the node's kind and the
+/// field when the reference is resolved. Most references name an item declared earlier, and
+/// IDs are never re-bound (the first declaration wins), so those are looked up as they are
+/// read and keep no text at all.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Pending {
-    pub written: ast::ValueKind,
-    /// The kinds the reference may point to; empty for any clause or control of a standard.
-    pub allowed: Vec<KindId>,
-    /// The schema's key of the field written (shared).
-    pub field: Arc<str>,
+pub enum Pending {
+    /// An item ID that was already declared when the value was read.
+    Known(NodeId),
+    /// A name as written (`priya`, `A.7.4`), or `standard:clause` when `colon` is its colon.
+    Written { text: Box<str>, colon: Option<u32> },
 }
 
 /// One place that refers to a node: the field `field` of `from`. The name is the schema's key

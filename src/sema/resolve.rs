@@ -2,9 +2,9 @@
 //! references (`iso42001:6.1.3`). Records who refers to whom, for reverse look-ups.
 
 use super::model::{Model, NodeId, Pending, Referrer, Value, ValueKind};
+use super::schema::{KindId, Type};
 use crate::diagnostics::{closest, codes, did_you_mean, Diagnostic};
 use crate::source::FileId;
-use crate::syntax::ast;
 
 /// Past this many unknown names, no more "did you mean" suggestions are searched for: each is a
 /// scan over the candidates, and a spec with thousands of broken references must stay linear.
@@ -37,10 +37,17 @@ pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diag
         if !model.nodes[i].fields.values().any(has_pending) {
             continue;
         }
-        let file = model.nodes[i].file;
+        let (file, kind) = (model.nodes[i].file, model.nodes[i].kind);
         let mut fields = std::mem::take(&mut model.nodes[i].fields);
+        let schema = model.schema.clone();
         for (name, value) in fields.iter_mut() {
-            resolve_value(model, &nested, id, name, file, value, diags, &mut budget);
+            if !has_pending(value) {
+                continue;
+            }
+            // What the field may refer to is the schema's (an empty list: any clause or control).
+            let allowed = schema.kind(kind).fields.get(&**name).map_or(&[][..], |f| allowed(&f.ty));
+            let at = At { from: id, field: name, allowed, file };
+            resolve_value(model, &nested, &at, value, diags, &mut budget);
         }
         model.nodes[i].fields = fields;
     }
@@ -54,29 +61,43 @@ fn has_pending(v: &Value) -> bool {
     }
 }
 
+/// The kinds a reference field may point to: those of `Type::Ref`, through lists.
+fn allowed(ty: &Type) -> &[KindId] {
+    match ty {
+        Type::Ref(kinds) => kinds,
+        Type::List(inner) => allowed(inner),
+        _ => &[],
+    }
+}
+
+/// Where a reference is written: the field `field` of `from`, which may point to `allowed`.
+struct At<'a> {
+    from: NodeId,
+    field: &'a std::sync::Arc<str>,
+    allowed: &'a [KindId],
+    file: FileId,
+}
+
 /// Nested blocks by their ID inside their item, and all of them in a fixed order (for
 /// suggestions, which must not depend on a hash map's order).
 struct Nested(rustc_hash::FxHashMap<String, Vec<NodeId>>, Vec<NodeId>);
 
-#[allow(clippy::too_many_arguments)]
 fn resolve_value(
     model: &mut Model,
     nested: &Nested,
-    from: NodeId,
-    field: &std::sync::Arc<str>,
-    file: FileId,
+    at: &At,
     value: &mut Value,
     diags: &mut Vec<Diagnostic>,
     budget: &mut usize,
 ) {
     match &mut value.kind {
         ValueKind::List(items) => {
-            items.iter_mut().for_each(|v| resolve_value(model, nested, from, field, file, v, diags, budget));
+            items.iter_mut().for_each(|v| resolve_value(model, nested, at, v, diags, budget));
             items.retain(|v| !matches!(v.kind, ValueKind::Unresolved(_)));
         }
         ValueKind::Unresolved(p) => {
-            if let Some(target) = lookup(model, nested, p, file, value.span, diags, budget) {
-                model.referrers.entry(target).or_default().push(Referrer { from, field: field.clone() });
+            if let Some(target) = lookup(model, nested, at, p, value.span, diags, budget) {
+                model.referrers.entry(target).or_default().push(Referrer { from: at.from, field: at.field.clone() });
                 value.kind = ValueKind::Ref(target);
             }
         }
@@ -87,15 +108,18 @@ fn resolve_value(
 fn lookup(
     model: &Model,
     nested: &Nested,
+    at: &At,
     p: &Pending,
-    file: FileId,
     span: crate::source::Span,
     diags: &mut Vec<Diagnostic>,
     budget: &mut usize,
 ) -> Option<NodeId> {
     let schema = &model.schema;
-    let target = match &p.written {
-        ast::ValueKind::StdRef { standard, clause } => {
+    let (file, allowed, field) = (at.file, at.allowed, at.field);
+    let target = match p {
+        Pending::Known(target) => *target,
+        Pending::Written { text, colon: Some(colon) } => {
+            let (standard, clause) = (&text[..*colon as usize], &text[*colon as usize + 1..]);
             let Some(top) = model.lookup(standard) else {
                 let help = suggest(budget, || {
                     did_you_mean(standard, model.anchors.keys().filter_map(|t| model.node(*t).id.as_deref()))
@@ -127,18 +151,18 @@ fn lookup(
             };
             anchor
         }
-        ast::ValueKind::Word(name) | ast::ValueKind::Dotted(name) => {
+        Pending::Written { text: name, colon: None } => {
             let in_nested = || {
                 let candidates: Vec<NodeId> = nested
                     .0
-                    .get(name.as_str())
-                    .map(|v| v.iter().copied().filter(|n| p.allowed.contains(&model.node(*n).kind)).collect())
+                    .get(&**name)
+                    .map(|v| v.iter().copied().filter(|n| allowed.contains(&model.node(*n).kind)).collect())
                     .unwrap_or_default();
                 candidates
             };
             let found = match model.lookup(name) {
                 Some(f) => Some(f),
-                None if p.allowed.iter().any(|k| schema.kind(*k).nested) => match in_nested().as_slice() {
+                None if allowed.iter().any(|k| schema.kind(*k).nested) => match in_nested().as_slice() {
                     [one] => Some(*one),
                     [] => None,
                     many => {
@@ -154,12 +178,12 @@ fn lookup(
                 None => None,
             };
             let Some(found) = found else {
-                if p.allowed.is_empty() {
+                if allowed.is_empty() {
                     // A field of type `stdref` written without its standard: find where it lives.
                     let owners: Vec<String> = model
                         .anchors
                         .iter()
-                        .filter(|(_, a)| a.contains_key(name.as_str()))
+                        .filter(|(_, a)| a.contains_key(&**name))
                         .filter_map(|(t, _)| model.node(*t).id.clone())
                         .collect();
                     let help = match owners.as_slice() {
@@ -176,15 +200,15 @@ fn lookup(
                     );
                     return None;
                 }
-                let kinds = schema.kind_names(&p.allowed);
-                let help = suggest(budget, || nearest(model, nested, &p.allowed, name)).unwrap_or_else(|| {
-                    let kind = &schema.kind(p.allowed[0]).name;
+                let kinds = schema.kind_names(allowed);
+                let help = suggest(budget, || nearest(model, nested, allowed, name)).unwrap_or_else(|| {
+                    let kind = &schema.kind(allowed[0]).name;
                     format!("declare it, for example `{kind} {name} {{ ... }}`, or check the spelling")
                 });
                 diags.push(
                     Diagnostic::new(
                         codes::UNKNOWN_REFERENCE,
-                        format!("`{}` refers to `{name}`, which is not declared", p.field),
+                        format!("`{}` refers to `{name}`, which is not declared", field),
                     )
                     .primary(file, span, format!("no {kinds} has this ID"))
                     .help(help),
@@ -193,18 +217,17 @@ fn lookup(
             };
             found
         }
-        _ => return None,
     };
     let node = model.node(target);
-    if !p.allowed.is_empty() && !p.allowed.contains(&node.kind) {
+    if !allowed.is_empty() && !allowed.contains(&node.kind) {
         let is = &schema.kind(node.kind).name;
         diags.push(
             Diagnostic::new(
                 codes::WRONG_REFERENCE_KIND,
                 format!(
                     "`{}` must refer to {}, but `{}` is a `{is}`",
-                    p.field,
-                    schema.describe_kinds(&p.allowed),
+                    field,
+                    schema.describe_kinds(allowed),
                     model.display_name(target)
                 ),
             )
