@@ -131,6 +131,28 @@ pub struct Referrer {
     pub field: Arc<str>,
 }
 
+/// Who refers to whom, as one table: the referrers of node `t` are
+/// `list[starts[t]..starts[t + 1]]`, in the order of the nodes, fields and list entries that
+/// refer. One entry per reference and one offset per node, where a map of vectors would hold a
+/// vector, its spare room and a hash slot per target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Referrers {
+    pub(crate) starts: Vec<u32>,
+    pub(crate) list: Vec<Referrer>,
+}
+
+impl Referrers {
+    /// The referrers of `target`; none for a node added after the table was built (a file
+    /// checked on its own, see `single.rs`).
+    pub(crate) fn of(&self, target: NodeId) -> &[Referrer] {
+        let t = target.0 as usize;
+        match (self.starts.get(t), self.starts.get(t + 1)) {
+            (Some(&from), Some(&to)) => &self.list[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+}
+
 /// `waive RULE for ITEM { ... }`: the node holds the checked fields (reason, approver, expiry);
 /// the rule and the item are resolved by the rules stage, which knows the rules.
 #[derive(Clone, Debug)]
@@ -151,7 +173,7 @@ pub struct Model {
     pub(crate) by_kind: Vec<Vec<NodeId>>,
     /// Nested blocks with an ID, per top-level item: what `standard:clause` refers to.
     pub(crate) anchors: HashMap<NodeId, IndexMap<String, NodeId, rustc_hash::FxBuildHasher>>,
-    pub(crate) referrers: HashMap<NodeId, Vec<Referrer>>,
+    pub(crate) referrers: Referrers,
     /// Rules and waivers, as written; the rules stage checks and runs them.
     pub rules: Vec<(FileId, Origin, ast::RuleDecl)>,
     pub waivers: Vec<WaiverDecl>,
@@ -185,7 +207,7 @@ impl Model {
 
     /// Every place that refers to `target`.
     pub fn referrers(&self, target: NodeId) -> &[Referrer] {
-        self.referrers.get(&target).map_or(&[], |v| v.as_slice())
+        self.referrers.of(target)
     }
 
     /// The nested block `local` inside the top-level item `top` (`iso42001:6.1.3`).

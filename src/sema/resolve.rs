@@ -1,7 +1,7 @@
 //! Resolves references once every ID is known: item IDs (`priya`, `A.7.4`) and standard
 //! references (`iso42001:6.1.3`). Records who refers to whom, for reverse look-ups.
 
-use super::model::{Model, NodeId, Pending, Referrer, Value, ValueKind};
+use super::model::{Model, NodeId, Pending, Referrer, Referrers, Value, ValueKind};
 use super::schema::{KindId, Type};
 use crate::diagnostics::{closest, codes, did_you_mean, Diagnostic};
 use crate::source::FileId;
@@ -10,12 +10,50 @@ use crate::source::FileId;
 /// scan over the candidates, and a spec with thousands of broken references must stay linear.
 const SUGGESTION_BUDGET: usize = 200;
 
+/// Resolves every reference of the model, then records who refers to whom.
 pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
-    resolve_from(model, 0, diags)
+    resolve_from(model, 0, diags);
+    model.referrers = referrers(model);
 }
 
-/// Resolves the references of the nodes from `first` on (a file checked on its own, added
-/// after the nodes of a model already resolved: see `single.rs`).
+/// The referrers table, from the resolved references (every `Ref` of the model comes from the
+/// resolver: the builder leaves them pending and scoring adds none). Counted in one pass over
+/// the nodes and filled in a second, so that it is built at its final size, with no list per
+/// target and no spare room.
+fn referrers(model: &Model) -> Referrers {
+    fn each_ref(v: &Value, f: &mut impl FnMut(NodeId)) {
+        match &v.kind {
+            ValueKind::Ref(t) => f(*t),
+            ValueKind::List(items) => items.iter().for_each(|v| each_ref(v, f)),
+            _ => {}
+        }
+    }
+    let mut starts = vec![0u32; model.nodes.len() + 1];
+    for node in &model.nodes {
+        node.fields.values().for_each(|v| each_ref(v, &mut |t| starts[t.0 as usize + 1] += 1));
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    // Where the next referrer of each target goes.
+    let mut next = starts.clone();
+    let unset = Referrer { from: NodeId(0), field: std::sync::Arc::from("") };
+    let mut list = vec![unset; starts[starts.len() - 1] as usize];
+    for (i, node) in model.nodes.iter().enumerate() {
+        for (field, v) in node.fields.iter() {
+            each_ref(v, &mut |t| {
+                let at = &mut next[t.0 as usize];
+                list[*at as usize] = Referrer { from: NodeId(i as u32), field: field.clone() };
+                *at += 1;
+            });
+        }
+    }
+    Referrers { starts, list }
+}
+
+/// Resolves the references of the nodes from `first` on. From 0, the whole model; later, a
+/// file checked on its own, added after the nodes of a model already resolved and taken out
+/// again (`single.rs`): its references are resolved for their errors, and not recorded.
 pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diagnostic>) {
     let mut budget = SUGGESTION_BUDGET;
     // Nested blocks by the ID they have inside their item, for references that allow a nested
@@ -32,21 +70,20 @@ pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diag
         }
     }
     let nested = Nested(nested, in_order);
+    let schema = model.schema.clone();
     for i in first..model.nodes.len() {
-        let id = NodeId(i as u32);
         if !model.nodes[i].fields.values().any(has_pending) {
             continue;
         }
         let (file, kind) = (model.nodes[i].file, model.nodes[i].kind);
         let mut fields = std::mem::take(&mut model.nodes[i].fields);
-        let schema = model.schema.clone();
         for (name, value) in fields.iter_mut() {
             if !has_pending(value) {
                 continue;
             }
             // What the field may refer to is the schema's (an empty list: any clause or control).
             let allowed = schema.kind(kind).fields.get(&**name).map_or(&[][..], |f| allowed(&f.ty));
-            let at = At { from: id, field: name, allowed, file };
+            let at = At { field: name, allowed, file };
             resolve_value(model, &nested, &at, value, diags, &mut budget);
         }
         model.nodes[i].fields = fields;
@@ -70,9 +107,8 @@ fn allowed(ty: &Type) -> &[KindId] {
     }
 }
 
-/// Where a reference is written: the field `field` of `from`, which may point to `allowed`.
+/// Where a reference is written: the field `field`, which may point to `allowed`.
 struct At<'a> {
-    from: NodeId,
     field: &'a std::sync::Arc<str>,
     allowed: &'a [KindId],
     file: FileId,
@@ -83,7 +119,7 @@ struct At<'a> {
 struct Nested(rustc_hash::FxHashMap<String, Vec<NodeId>>, Vec<NodeId>);
 
 fn resolve_value(
-    model: &mut Model,
+    model: &Model,
     nested: &Nested,
     at: &At,
     value: &mut Value,
@@ -97,7 +133,6 @@ fn resolve_value(
         }
         ValueKind::Unresolved(p) => {
             if let Some(target) = lookup(model, nested, at, p, value.span, diags, budget) {
-                model.referrers.entry(target).or_default().push(Referrer { from: at.from, field: at.field.clone() });
                 value.kind = ValueKind::Ref(target);
             }
         }

@@ -15,7 +15,7 @@
 //! checked, and taken out again.
 
 use super::build::Builder;
-use super::model::{Model, NodeId, ValueKind};
+use super::model::{Model, NodeId};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{FileId, Origin, Span};
 
@@ -165,23 +165,7 @@ impl SetAside {
 
     fn restore(self, model: &mut Model, first_new: usize) {
         let is_new = |n: &NodeId| n.0 as usize >= first_new;
-        // The references the new text made, and the IDs and anchors it declared.
-        let mut targets = Vec::new();
-        for node in &model.nodes[first_new..] {
-            for value in node.fields.values() {
-                collect_targets(&value.kind, &mut targets);
-            }
-        }
-        targets.sort();
-        targets.dedup();
-        for t in targets {
-            if let Some(list) = model.referrers.get_mut(&t) {
-                list.retain(|r| !is_new(&r.from));
-                if list.is_empty() {
-                    model.referrers.remove(&t);
-                }
-            }
-        }
+        // The IDs and anchors the new text declared (its references were not recorded).
         model.by_id.retain(|_, n| !is_new(n));
         model.by_id.extend(self.ids);
         model.anchors.retain(|t, _| !is_new(t));
@@ -199,14 +183,6 @@ impl SetAside {
     }
 }
 
-fn collect_targets(value: &ValueKind, out: &mut Vec<NodeId>) {
-    match value {
-        ValueKind::Ref(t) => out.push(*t),
-        ValueKind::List(items) => items.iter().for_each(|v| collect_targets(&v.kind, out)),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,8 +194,7 @@ mod tests {
         ids.sort();
         let mut anchors: Vec<_> = m.anchors.iter().map(|(t, a)| (t, a.iter().collect::<Vec<_>>())).collect();
         anchors.sort();
-        let mut referrers: Vec<_> = m.referrers.iter().collect();
-        referrers.sort_by_key(|(t, _)| **t);
+        let referrers = &m.referrers;
         format!(
             "{ids:?}\n{:?}\n{:?}\n{anchors:?}\n{referrers:?}\n{} {} {} {}",
             m.by_kind,
