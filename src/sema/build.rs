@@ -8,7 +8,6 @@ use crate::diagnostics::suggest::listing;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::{FileId, Origin};
 use crate::syntax::ast::{self, Entry};
-use std::collections::hash_map::Entry as MapEntry;
 
 pub(crate) struct Builder<'a> {
     pub model: Model,
@@ -108,19 +107,21 @@ impl<'a> Builder<'a> {
             return;
         };
         let node = self.node(file, origin, kind, block, None);
-        let id = self.model.nodes[node.0 as usize].id.clone().unwrap_or_default();
-        match self.model.by_id.entry(id) {
-            MapEntry::Occupied(first) => {
-                let d = Diagnostic::new(codes::DUPLICATE_ID, format!("`{}` is declared twice", first.key()));
-                let first = &self.model.nodes[first.get().0 as usize];
+        let model = &mut self.model;
+        match model.by_id.insert(&model.nodes, node) {
+            Err(first) => {
+                let first = &model.nodes[first.0 as usize];
+                let d = Diagnostic::new(
+                    codes::DUPLICATE_ID,
+                    format!("`{}` is declared twice", first.id.as_deref().unwrap_or_default()),
+                );
                 let d = d
                     .primary(file, id_span, "declared again here")
                     .secondary(first.file, first.header, "first declared here")
                     .help("IDs are shared by all kinds and all files: rename one of them");
                 self.diags.push(d);
             }
-            MapEntry::Vacant(v) => {
-                v.insert(node);
+            Ok(()) => {
                 self.model.items.push(node);
                 self.model.by_kind[kind].push(node);
             }
@@ -385,8 +386,8 @@ impl<'a> Builder<'a> {
     /// A reference by name, left for [`super::resolve`]: its text is moved out of the tree, and
     /// not kept at all when it names an item already declared.
     fn pending(&self, name: &mut String) -> Pending {
-        match self.model.by_id.get(name.as_str()) {
-            Some(&known) => Pending::Known(known),
+        match self.model.lookup(name) {
+            Some(known) => Pending::Known(known),
             None => Pending::Written { text: std::mem::take(name).into_boxed_str(), colon: None },
         }
     }

@@ -131,6 +131,52 @@ pub struct Referrer {
     pub field: Arc<str>,
 }
 
+/// Top-level items by ID. The table holds node numbers only: an ID is hashed and compared
+/// where the node keeps it ([`Node::id`]), not kept a second time as a key.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Ids(hashbrown::HashTable<NodeId>);
+
+fn hash_id(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
+}
+
+fn id_of(nodes: &[Node], n: NodeId) -> &str {
+    nodes[n.0 as usize].id.as_deref().unwrap_or_default()
+}
+
+impl Ids {
+    pub(crate) fn get(&self, nodes: &[Node], id: &str) -> Option<NodeId> {
+        self.0.find(hash_id(id), |n| id_of(nodes, *n) == id).copied()
+    }
+
+    /// Registers `node` under its ID; `Err` with the node that has the ID already.
+    pub(crate) fn insert(&mut self, nodes: &[Node], node: NodeId) -> Result<(), NodeId> {
+        let id = id_of(nodes, node);
+        match self.0.entry(hash_id(id), |n| id_of(nodes, *n) == id, |n| hash_id(id_of(nodes, *n))) {
+            hashbrown::hash_table::Entry::Occupied(first) => Err(*first.get()),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(node);
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn remove(&mut self, nodes: &[Node], node: NodeId) {
+        if let Ok(entry) = self.0.find_entry(hash_id(id_of(nodes, node)), |n| *n == node) {
+            entry.remove();
+        }
+    }
+
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(NodeId) -> bool) {
+        self.0.retain(|n| keep(*n));
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.0.iter().copied()
+    }
+}
+
 /// Who refers to whom, as one table: the referrers of node `t` are
 /// `list[starts[t]..starts[t + 1]]`, in the order of the nodes, fields and list entries that
 /// refer. One entry per reference and one offset per node, where a map of vectors would hold a
@@ -169,7 +215,7 @@ pub struct Model {
     pub nodes: Vec<Node>,
     /// Top-level items, in order.
     pub items: Vec<NodeId>,
-    pub(crate) by_id: HashMap<String, NodeId>,
+    pub(crate) by_id: Ids,
     pub(crate) by_kind: Vec<Vec<NodeId>>,
     /// Nested blocks with an ID, per top-level item: what `standard:clause` refers to.
     pub(crate) anchors: HashMap<NodeId, IndexMap<String, NodeId, rustc_hash::FxBuildHasher>>,
@@ -197,7 +243,7 @@ impl Model {
     }
 
     pub fn lookup(&self, id: &str) -> Option<NodeId> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&self.nodes, id)
     }
 
     /// The top-level items of a kind, in order.

@@ -93,7 +93,7 @@ pub fn check_file(model: &mut Model, file: FileId, text: &str) -> Vec<Diagnostic
 /// checked, and put back afterwards. (The old nodes stay in `nodes`: nothing reaches them but
 /// through these tables.)
 struct SetAside {
-    ids: Vec<(String, NodeId)>,
+    ids: Vec<NodeId>,
     /// Per kind, and for `items`: the file's old entries with the index each had.
     by_kind: Vec<Vec<(usize, NodeId)>>,
     items: Vec<(usize, NodeId)>,
@@ -137,10 +137,9 @@ impl SetAside {
         // Which nodes are the file's, read once in order: the tables below are large in a
         // large spec, and looking each of their entries up in the nodes would be slower.
         let mine: Vec<bool> = model.nodes.iter().map(|n| n.file == file).collect();
-        let ids: Vec<(String, NodeId)> =
-            model.by_id.iter().filter(|(_, n)| mine[n.0 as usize]).map(|(k, n)| (k.clone(), *n)).collect();
-        for (id, _) in &ids {
-            model.by_id.remove(id);
+        let ids: Vec<NodeId> = model.by_id.iter().filter(|n| mine[n.0 as usize]).collect();
+        for n in &ids {
+            model.by_id.remove(&model.nodes, *n);
         }
         let by_kind = model.by_kind.iter_mut().map(|list| cut(&mine, list)).collect();
         let items = cut(&mine, &mut model.items);
@@ -166,8 +165,11 @@ impl SetAside {
     fn restore(self, model: &mut Model, first_new: usize) {
         let is_new = |n: &NodeId| n.0 as usize >= first_new;
         // The IDs and anchors the new text declared (its references were not recorded).
-        model.by_id.retain(|_, n| !is_new(n));
-        model.by_id.extend(self.ids);
+        model.by_id.retain(|n| !is_new(&n));
+        for n in self.ids {
+            // They were the table's before: no duplicate among them.
+            let _ = model.by_id.insert(&model.nodes, n);
+        }
         model.anchors.retain(|t, _| !is_new(t));
         model.anchors.extend(self.anchors);
         for (list, old) in model.by_kind.iter_mut().zip(self.by_kind) {
@@ -190,7 +192,7 @@ mod tests {
 
     /// Everything of a model a one-file check touches, in a fixed order.
     fn tables(m: &Model) -> String {
-        let mut ids: Vec<_> = m.by_id.iter().collect();
+        let mut ids: Vec<_> = m.by_id.iter().map(|n| (m.node(n).id.clone(), n)).collect();
         ids.sort();
         let mut anchors: Vec<_> = m.anchors.iter().map(|(t, a)| (t, a.iter().collect::<Vec<_>>())).collect();
         anchors.sort();
