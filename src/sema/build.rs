@@ -162,11 +162,14 @@ impl<'a> Builder<'a> {
             }
         }
 
-        let mut fields = Fields::default();
-        // Fields given so far, with where: a block has a handful, so a list beats a map.
-        let mut seen: Vec<(std::sync::Arc<str>, crate::source::Span)> = Vec::new();
         let schema = self.model.schema.clone();
         let kind_def = schema.kind(kind);
+        // One allocation per node: room for every entry written (a block of a list-valued
+        // field joins the others' list) and for the computed fields added later (scores).
+        let computed = kind_def.fields.values().filter(|f| f.computed).count();
+        let mut fields = Fields::with_capacity(block.entries.len() + computed);
+        // Fields given so far, with where: a block has a handful, so a list beats a map.
+        let mut seen: Vec<(std::sync::Arc<str>, crate::source::Span)> = Vec::with_capacity(block.entries.len());
         for entry in block.entries.iter_mut() {
             // The tree is consumed: the name is moved out of it, not copied.
             let name = match entry {
@@ -303,7 +306,7 @@ impl<'a> Builder<'a> {
             );
         }
         // The computed fields (scores) are added later: room for them now, none to spare.
-        fields.shrink_to(kind_def.fields.values().filter(|f| f.computed).count());
+        fields.shrink_to(computed);
         self.model.nodes[id.0 as usize].fields = fields;
         id
     }

@@ -51,6 +51,9 @@ impl Fields {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    pub(crate) fn with_capacity(n: usize) -> Fields {
+        Fields(Vec::with_capacity(n))
+    }
     /// Drops spare room, keeping room for `more` fields still to come.
     pub(crate) fn shrink_to(&mut self, more: usize) {
         self.0.shrink_to(self.0.len() + more);
