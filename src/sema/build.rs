@@ -8,7 +8,6 @@ use crate::diagnostics::suggest::listing;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::{FileId, Origin};
 use crate::syntax::ast::{self, Entry};
-use std::collections::hash_map::Entry as MapEntry;
 
 pub(crate) struct Builder<'a> {
     pub model: Model,
@@ -108,19 +107,21 @@ impl<'a> Builder<'a> {
             return;
         };
         let node = self.node(file, origin, kind, block, None);
-        let id = self.model.nodes[node.0 as usize].id.clone().unwrap_or_default();
-        match self.model.by_id.entry(id) {
-            MapEntry::Occupied(first) => {
-                let d = Diagnostic::new(codes::DUPLICATE_ID, format!("`{}` is declared twice", first.key()));
-                let first = &self.model.nodes[first.get().0 as usize];
+        let model = &mut self.model;
+        match model.by_id.insert(&model.nodes, node) {
+            Err(first) => {
+                let first = &model.nodes[first.0 as usize];
+                let d = Diagnostic::new(
+                    codes::DUPLICATE_ID,
+                    format!("`{}` is declared twice", first.id.as_deref().unwrap_or_default()),
+                );
                 let d = d
                     .primary(file, id_span, "declared again here")
                     .secondary(first.file, first.header, "first declared here")
                     .help("IDs are shared by all kinds and all files: rename one of them");
                 self.diags.push(d);
             }
-            MapEntry::Vacant(v) => {
-                v.insert(node);
+            Ok(()) => {
                 self.model.items.push(node);
                 self.model.by_kind[kind].push(node);
             }
@@ -161,11 +162,14 @@ impl<'a> Builder<'a> {
             }
         }
 
-        let mut fields = Fields::default();
-        // Fields given so far, with where: a block has a handful, so a list beats a map.
-        let mut seen: Vec<(std::sync::Arc<str>, crate::source::Span)> = Vec::new();
         let schema = self.model.schema.clone();
         let kind_def = schema.kind(kind);
+        // One allocation per node: room for every entry written (a block of a list-valued
+        // field joins the others' list) and for the computed fields added later (scores).
+        let computed = kind_def.fields.values().filter(|f| f.computed).count();
+        let mut fields = Fields::with_capacity(block.entries.len() + computed);
+        // Fields given so far, with where: a block has a handful, so a list beats a map.
+        let mut seen: Vec<(std::sync::Arc<str>, crate::source::Span)> = Vec::with_capacity(block.entries.len());
         for entry in block.entries.iter_mut() {
             // The tree is consumed: the name is moved out of it, not copied.
             let name = match entry {
@@ -301,7 +305,8 @@ impl<'a> Builder<'a> {
                     .help(format!("add {example}")),
             );
         }
-        fields.shrink_to_fit();
+        // The computed fields (scores) are added later: room for them now, none to spare.
+        fields.shrink_to(computed);
         self.model.nodes[id.0 as usize].fields = fields;
         id
     }
@@ -321,11 +326,14 @@ impl<'a> Builder<'a> {
             (Type::Prim(Prim::Duration), W::Duration(n, u)) => ValueKind::Duration(*n, *u),
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "yes" | "true") => ValueKind::Bool(true),
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "no" | "false") => ValueKind::Bool(false),
-            (Type::Prim(Prim::StdRef), w @ (W::StdRef { .. } | W::Dotted(_))) => {
-                pending(std::mem::replace(w, W::Invalid), Vec::new(), field)
+            (Type::Prim(Prim::StdRef) | Type::Ref(_), W::StdRef { standard, clause }) => {
+                ValueKind::Unresolved(Pending::Written {
+                    text: format!("{standard}:{clause}").into_boxed_str(),
+                    colon: Some(standard.len() as u32),
+                })
             }
-            (Type::Ref(kinds), w @ (W::Word(_) | W::Dotted(_) | W::StdRef { .. })) => {
-                pending(std::mem::replace(w, W::Invalid), kinds.clone(), field)
+            (Type::Prim(Prim::StdRef), W::Dotted(name)) | (Type::Ref(_), W::Word(name) | W::Dotted(name)) => {
+                ValueKind::Unresolved(self.pending(name))
             }
             (Type::Enum(e), W::Word(w)) => {
                 let def = self.model.schema.enum_def(*e);
@@ -377,10 +385,15 @@ impl<'a> Builder<'a> {
         };
         Some(Value { kind, span })
     }
-}
 
-fn pending(written: ast::ValueKind, allowed: Vec<KindId>, field: &std::sync::Arc<str>) -> ValueKind {
-    ValueKind::Unresolved(Box::new(Pending { written, allowed, field: field.clone() }))
+    /// A reference by name, left for [`super::resolve`]: its text is moved out of the tree, and
+    /// not kept at all when it names an item already declared.
+    fn pending(&self, name: &mut String) -> Pending {
+        match self.model.lookup(name) {
+            Some(known) => Pending::Known(known),
+            None => Pending::Written { text: std::mem::take(name).into_boxed_str(), colon: None },
+        }
+    }
 }
 
 fn field_list(kind: &super::schema::KindDef) -> String {

@@ -59,6 +59,10 @@ impl<'d> Analyzer<'d> {
         let diags = builder.diags;
         let mut model = builder.model;
         model.spec_files = spec_files;
+        // The tables grew by doubling while the files came in; they are kept for the whole run.
+        model.nodes.shrink_to_fit();
+        model.items.shrink_to_fit();
+        model.by_kind.iter_mut().for_each(Vec::shrink_to_fit);
         resolve::resolve(&mut model, diags);
         model
     }

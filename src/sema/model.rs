@@ -28,7 +28,12 @@ impl Fields {
     pub fn insert(&mut self, key: Arc<str>, value: Value) {
         match self.get_mut(&key) {
             Some(v) => *v = value,
-            None => self.0.push((key, value)),
+            None => {
+                // Fields are added one at a time after a node is built (computed scores): the
+                // list grows by one, not by doubling, as it is kept for the whole run.
+                self.0.reserve_exact(1);
+                self.0.push((key, value))
+            }
         }
     }
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
@@ -46,8 +51,12 @@ impl Fields {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub(crate) fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
+    pub(crate) fn with_capacity(n: usize) -> Fields {
+        Fields(Vec::with_capacity(n))
+    }
+    /// Drops spare room, keeping room for `more` fields still to come.
+    pub(crate) fn shrink_to(&mut self, more: usize) {
+        self.0.shrink_to(self.0.len() + more);
     }
 }
 
@@ -101,16 +110,20 @@ pub enum ValueKind {
     Block(NodeId),
     List(Vec<Value>),
     /// A reference not yet resolved (only while the model is being built).
-    Unresolved(Box<Pending>),
+    Unresolved(Pending),
 }
 
+/// A reference as read, before every ID is known. It holds no copy of what the field allows
+/// nor of the field's name: both are the schema's, found again from the node's kind and the
+/// field when the reference is resolved. Most references name an item declared earlier, and
+/// IDs are never re-bound (the first declaration wins), so those are looked up as they are
+/// read and keep no text at all.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Pending {
-    pub written: ast::ValueKind,
-    /// The kinds the reference may point to; empty for any clause or control of a standard.
-    pub allowed: Vec<KindId>,
-    /// The schema's key of the field written (shared).
-    pub field: Arc<str>,
+pub enum Pending {
+    /// An item ID that was already declared when the value was read.
+    Known(NodeId),
+    /// A name as written (`priya`, `A.7.4`), or `standard:clause` when `colon` is its colon.
+    Written { text: Box<str>, colon: Option<u32> },
 }
 
 /// One place that refers to a node: the field `field` of `from`. The name is the schema's key
@@ -119,6 +132,74 @@ pub struct Pending {
 pub struct Referrer {
     pub from: NodeId,
     pub field: Arc<str>,
+}
+
+/// Top-level items by ID. The table holds node numbers only: an ID is hashed and compared
+/// where the node keeps it ([`Node::id`]), not kept a second time as a key.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Ids(hashbrown::HashTable<NodeId>);
+
+fn hash_id(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
+}
+
+fn id_of(nodes: &[Node], n: NodeId) -> &str {
+    nodes[n.0 as usize].id.as_deref().unwrap_or_default()
+}
+
+impl Ids {
+    pub(crate) fn get(&self, nodes: &[Node], id: &str) -> Option<NodeId> {
+        self.0.find(hash_id(id), |n| id_of(nodes, *n) == id).copied()
+    }
+
+    /// Registers `node` under its ID; `Err` with the node that has the ID already.
+    pub(crate) fn insert(&mut self, nodes: &[Node], node: NodeId) -> Result<(), NodeId> {
+        let id = id_of(nodes, node);
+        match self.0.entry(hash_id(id), |n| id_of(nodes, *n) == id, |n| hash_id(id_of(nodes, *n))) {
+            hashbrown::hash_table::Entry::Occupied(first) => Err(*first.get()),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(node);
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn remove(&mut self, nodes: &[Node], node: NodeId) {
+        if let Ok(entry) = self.0.find_entry(hash_id(id_of(nodes, node)), |n| *n == node) {
+            entry.remove();
+        }
+    }
+
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(NodeId) -> bool) {
+        self.0.retain(|n| keep(*n));
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+/// Who refers to whom, as one table: the referrers of node `t` are
+/// `list[starts[t]..starts[t + 1]]`, in the order of the nodes, fields and list entries that
+/// refer. One entry per reference and one offset per node, where a map of vectors would hold a
+/// vector, its spare room and a hash slot per target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Referrers {
+    pub(crate) starts: Vec<u32>,
+    pub(crate) list: Vec<Referrer>,
+}
+
+impl Referrers {
+    /// The referrers of `target`; none for a node added after the table was built (a file
+    /// checked on its own, see `single.rs`).
+    pub(crate) fn of(&self, target: NodeId) -> &[Referrer] {
+        let t = target.0 as usize;
+        match (self.starts.get(t), self.starts.get(t + 1)) {
+            (Some(&from), Some(&to)) => &self.list[from as usize..to as usize],
+            _ => &[],
+        }
+    }
 }
 
 /// `waive RULE for ITEM { ... }`: the node holds the checked fields (reason, approver, expiry);
@@ -137,11 +218,11 @@ pub struct Model {
     pub nodes: Vec<Node>,
     /// Top-level items, in order.
     pub items: Vec<NodeId>,
-    pub(crate) by_id: HashMap<String, NodeId>,
+    pub(crate) by_id: Ids,
     pub(crate) by_kind: Vec<Vec<NodeId>>,
     /// Nested blocks with an ID, per top-level item: what `standard:clause` refers to.
     pub(crate) anchors: HashMap<NodeId, IndexMap<String, NodeId, rustc_hash::FxBuildHasher>>,
-    pub(crate) referrers: HashMap<NodeId, Vec<Referrer>>,
+    pub(crate) referrers: Referrers,
     /// Rules and waivers, as written; the rules stage checks and runs them.
     pub rules: Vec<(FileId, Origin, ast::RuleDecl)>,
     pub waivers: Vec<WaiverDecl>,
@@ -165,7 +246,7 @@ impl Model {
     }
 
     pub fn lookup(&self, id: &str) -> Option<NodeId> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&self.nodes, id)
     }
 
     /// The top-level items of a kind, in order.
@@ -175,7 +256,7 @@ impl Model {
 
     /// Every place that refers to `target`.
     pub fn referrers(&self, target: NodeId) -> &[Referrer] {
-        self.referrers.get(&target).map_or(&[], |v| v.as_slice())
+        self.referrers.of(target)
     }
 
     /// The nested block `local` inside the top-level item `top` (`iso42001:6.1.3`).

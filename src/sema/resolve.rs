@@ -1,21 +1,59 @@
 //! Resolves references once every ID is known: item IDs (`priya`, `A.7.4`) and standard
 //! references (`iso42001:6.1.3`). Records who refers to whom, for reverse look-ups.
 
-use super::model::{Model, NodeId, Pending, Referrer, Value, ValueKind};
+use super::model::{Model, NodeId, Pending, Referrer, Referrers, Value, ValueKind};
+use super::schema::{KindId, Type};
 use crate::diagnostics::{closest, codes, did_you_mean, Diagnostic};
 use crate::source::FileId;
-use crate::syntax::ast;
 
 /// Past this many unknown names, no more "did you mean" suggestions are searched for: each is a
 /// scan over the candidates, and a spec with thousands of broken references must stay linear.
 const SUGGESTION_BUDGET: usize = 200;
 
+/// Resolves every reference of the model, then records who refers to whom.
 pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
-    resolve_from(model, 0, diags)
+    resolve_from(model, 0, diags);
+    model.referrers = referrers(model);
 }
 
-/// Resolves the references of the nodes from `first` on (a file checked on its own, added
-/// after the nodes of a model already resolved: see `single.rs`).
+/// The referrers table, from the resolved references (every `Ref` of the model comes from the
+/// resolver: the builder leaves them pending and scoring adds none). Counted in one pass over
+/// the nodes and filled in a second, so that it is built at its final size, with no list per
+/// target and no spare room.
+fn referrers(model: &Model) -> Referrers {
+    fn each_ref(v: &Value, f: &mut impl FnMut(NodeId)) {
+        match &v.kind {
+            ValueKind::Ref(t) => f(*t),
+            ValueKind::List(items) => items.iter().for_each(|v| each_ref(v, f)),
+            _ => {}
+        }
+    }
+    let mut starts = vec![0u32; model.nodes.len() + 1];
+    for node in &model.nodes {
+        node.fields.values().for_each(|v| each_ref(v, &mut |t| starts[t.0 as usize + 1] += 1));
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    // Where the next referrer of each target goes.
+    let mut next = starts.clone();
+    let unset = Referrer { from: NodeId(0), field: std::sync::Arc::from("") };
+    let mut list = vec![unset; starts[starts.len() - 1] as usize];
+    for (i, node) in model.nodes.iter().enumerate() {
+        for (field, v) in node.fields.iter() {
+            each_ref(v, &mut |t| {
+                let at = &mut next[t.0 as usize];
+                list[*at as usize] = Referrer { from: NodeId(i as u32), field: field.clone() };
+                *at += 1;
+            });
+        }
+    }
+    Referrers { starts, list }
+}
+
+/// Resolves the references of the nodes from `first` on. From 0, the whole model; later, a
+/// file checked on its own, added after the nodes of a model already resolved and taken out
+/// again (`single.rs`): its references are resolved for their errors, and not recorded.
 pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diagnostic>) {
     let mut budget = SUGGESTION_BUDGET;
     // Nested blocks by the ID they have inside their item, for references that allow a nested
@@ -32,15 +70,21 @@ pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diag
         }
     }
     let nested = Nested(nested, in_order);
+    let schema = model.schema.clone();
     for i in first..model.nodes.len() {
-        let id = NodeId(i as u32);
         if !model.nodes[i].fields.values().any(has_pending) {
             continue;
         }
-        let file = model.nodes[i].file;
+        let (file, kind) = (model.nodes[i].file, model.nodes[i].kind);
         let mut fields = std::mem::take(&mut model.nodes[i].fields);
         for (name, value) in fields.iter_mut() {
-            resolve_value(model, &nested, id, name, file, value, diags, &mut budget);
+            if !has_pending(value) {
+                continue;
+            }
+            // What the field may refer to is the schema's (an empty list: any clause or control).
+            let allowed = schema.kind(kind).fields.get(&**name).map_or(&[][..], |f| allowed(&f.ty));
+            let at = At { field: name, allowed, file };
+            resolve_value(model, &nested, &at, value, diags, &mut budget);
         }
         model.nodes[i].fields = fields;
     }
@@ -54,29 +98,41 @@ fn has_pending(v: &Value) -> bool {
     }
 }
 
+/// The kinds a reference field may point to: those of `Type::Ref`, through lists.
+fn allowed(ty: &Type) -> &[KindId] {
+    match ty {
+        Type::Ref(kinds) => kinds,
+        Type::List(inner) => allowed(inner),
+        _ => &[],
+    }
+}
+
+/// Where a reference is written: the field `field`, which may point to `allowed`.
+struct At<'a> {
+    field: &'a std::sync::Arc<str>,
+    allowed: &'a [KindId],
+    file: FileId,
+}
+
 /// Nested blocks by their ID inside their item, and all of them in a fixed order (for
 /// suggestions, which must not depend on a hash map's order).
 struct Nested(rustc_hash::FxHashMap<String, Vec<NodeId>>, Vec<NodeId>);
 
-#[allow(clippy::too_many_arguments)]
 fn resolve_value(
-    model: &mut Model,
+    model: &Model,
     nested: &Nested,
-    from: NodeId,
-    field: &std::sync::Arc<str>,
-    file: FileId,
+    at: &At,
     value: &mut Value,
     diags: &mut Vec<Diagnostic>,
     budget: &mut usize,
 ) {
     match &mut value.kind {
         ValueKind::List(items) => {
-            items.iter_mut().for_each(|v| resolve_value(model, nested, from, field, file, v, diags, budget));
+            items.iter_mut().for_each(|v| resolve_value(model, nested, at, v, diags, budget));
             items.retain(|v| !matches!(v.kind, ValueKind::Unresolved(_)));
         }
         ValueKind::Unresolved(p) => {
-            if let Some(target) = lookup(model, nested, p, file, value.span, diags, budget) {
-                model.referrers.entry(target).or_default().push(Referrer { from, field: field.clone() });
+            if let Some(target) = lookup(model, nested, at, p, value.span, diags, budget) {
                 value.kind = ValueKind::Ref(target);
             }
         }
@@ -87,15 +143,18 @@ fn resolve_value(
 fn lookup(
     model: &Model,
     nested: &Nested,
+    at: &At,
     p: &Pending,
-    file: FileId,
     span: crate::source::Span,
     diags: &mut Vec<Diagnostic>,
     budget: &mut usize,
 ) -> Option<NodeId> {
     let schema = &model.schema;
-    let target = match &p.written {
-        ast::ValueKind::StdRef { standard, clause } => {
+    let (file, allowed, field) = (at.file, at.allowed, at.field);
+    let target = match p {
+        Pending::Known(target) => *target,
+        Pending::Written { text, colon: Some(colon) } => {
+            let (standard, clause) = (&text[..*colon as usize], &text[*colon as usize + 1..]);
             let Some(top) = model.lookup(standard) else {
                 let help = suggest(budget, || {
                     did_you_mean(standard, model.anchors.keys().filter_map(|t| model.node(*t).id.as_deref()))
@@ -127,18 +186,18 @@ fn lookup(
             };
             anchor
         }
-        ast::ValueKind::Word(name) | ast::ValueKind::Dotted(name) => {
+        Pending::Written { text: name, colon: None } => {
             let in_nested = || {
                 let candidates: Vec<NodeId> = nested
                     .0
-                    .get(name.as_str())
-                    .map(|v| v.iter().copied().filter(|n| p.allowed.contains(&model.node(*n).kind)).collect())
+                    .get(&**name)
+                    .map(|v| v.iter().copied().filter(|n| allowed.contains(&model.node(*n).kind)).collect())
                     .unwrap_or_default();
                 candidates
             };
             let found = match model.lookup(name) {
                 Some(f) => Some(f),
-                None if p.allowed.iter().any(|k| schema.kind(*k).nested) => match in_nested().as_slice() {
+                None if allowed.iter().any(|k| schema.kind(*k).nested) => match in_nested().as_slice() {
                     [one] => Some(*one),
                     [] => None,
                     many => {
@@ -154,12 +213,12 @@ fn lookup(
                 None => None,
             };
             let Some(found) = found else {
-                if p.allowed.is_empty() {
+                if allowed.is_empty() {
                     // A field of type `stdref` written without its standard: find where it lives.
                     let owners: Vec<String> = model
                         .anchors
                         .iter()
-                        .filter(|(_, a)| a.contains_key(name.as_str()))
+                        .filter(|(_, a)| a.contains_key(&**name))
                         .filter_map(|(t, _)| model.node(*t).id.clone())
                         .collect();
                     let help = match owners.as_slice() {
@@ -176,15 +235,15 @@ fn lookup(
                     );
                     return None;
                 }
-                let kinds = schema.kind_names(&p.allowed);
-                let help = suggest(budget, || nearest(model, nested, &p.allowed, name)).unwrap_or_else(|| {
-                    let kind = &schema.kind(p.allowed[0]).name;
+                let kinds = schema.kind_names(allowed);
+                let help = suggest(budget, || nearest(model, nested, allowed, name)).unwrap_or_else(|| {
+                    let kind = &schema.kind(allowed[0]).name;
                     format!("declare it, for example `{kind} {name} {{ ... }}`, or check the spelling")
                 });
                 diags.push(
                     Diagnostic::new(
                         codes::UNKNOWN_REFERENCE,
-                        format!("`{}` refers to `{name}`, which is not declared", p.field),
+                        format!("`{}` refers to `{name}`, which is not declared", field),
                     )
                     .primary(file, span, format!("no {kinds} has this ID"))
                     .help(help),
@@ -193,18 +252,17 @@ fn lookup(
             };
             found
         }
-        _ => return None,
     };
     let node = model.node(target);
-    if !p.allowed.is_empty() && !p.allowed.contains(&node.kind) {
+    if !allowed.is_empty() && !allowed.contains(&node.kind) {
         let is = &schema.kind(node.kind).name;
         diags.push(
             Diagnostic::new(
                 codes::WRONG_REFERENCE_KIND,
                 format!(
                     "`{}` must refer to {}, but `{}` is a `{is}`",
-                    p.field,
-                    schema.describe_kinds(&p.allowed),
+                    field,
+                    schema.describe_kinds(allowed),
                     model.display_name(target)
                 ),
             )

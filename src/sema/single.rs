@@ -15,7 +15,7 @@
 //! checked, and taken out again.
 
 use super::build::Builder;
-use super::model::{Model, NodeId, ValueKind};
+use super::model::{Model, NodeId};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{FileId, Origin, Span};
 
@@ -93,7 +93,7 @@ pub fn check_file(model: &mut Model, file: FileId, text: &str) -> Vec<Diagnostic
 /// checked, and put back afterwards. (The old nodes stay in `nodes`: nothing reaches them but
 /// through these tables.)
 struct SetAside {
-    ids: Vec<(String, NodeId)>,
+    ids: Vec<NodeId>,
     /// Per kind, and for `items`: the file's old entries with the index each had.
     by_kind: Vec<Vec<(usize, NodeId)>>,
     items: Vec<(usize, NodeId)>,
@@ -137,10 +137,9 @@ impl SetAside {
         // Which nodes are the file's, read once in order: the tables below are large in a
         // large spec, and looking each of their entries up in the nodes would be slower.
         let mine: Vec<bool> = model.nodes.iter().map(|n| n.file == file).collect();
-        let ids: Vec<(String, NodeId)> =
-            model.by_id.iter().filter(|(_, n)| mine[n.0 as usize]).map(|(k, n)| (k.clone(), *n)).collect();
-        for (id, _) in &ids {
-            model.by_id.remove(id);
+        let ids: Vec<NodeId> = model.by_id.iter().filter(|n| mine[n.0 as usize]).collect();
+        for n in &ids {
+            model.by_id.remove(&model.nodes, *n);
         }
         let by_kind = model.by_kind.iter_mut().map(|list| cut(&mine, list)).collect();
         let items = cut(&mine, &mut model.items);
@@ -165,25 +164,12 @@ impl SetAside {
 
     fn restore(self, model: &mut Model, first_new: usize) {
         let is_new = |n: &NodeId| n.0 as usize >= first_new;
-        // The references the new text made, and the IDs and anchors it declared.
-        let mut targets = Vec::new();
-        for node in &model.nodes[first_new..] {
-            for value in node.fields.values() {
-                collect_targets(&value.kind, &mut targets);
-            }
+        // The IDs and anchors the new text declared (its references were not recorded).
+        model.by_id.retain(|n| !is_new(&n));
+        for n in self.ids {
+            // They were the table's before: no duplicate among them.
+            let _ = model.by_id.insert(&model.nodes, n);
         }
-        targets.sort();
-        targets.dedup();
-        for t in targets {
-            if let Some(list) = model.referrers.get_mut(&t) {
-                list.retain(|r| !is_new(&r.from));
-                if list.is_empty() {
-                    model.referrers.remove(&t);
-                }
-            }
-        }
-        model.by_id.retain(|_, n| !is_new(n));
-        model.by_id.extend(self.ids);
         model.anchors.retain(|t, _| !is_new(t));
         model.anchors.extend(self.anchors);
         for (list, old) in model.by_kind.iter_mut().zip(self.by_kind) {
@@ -199,14 +185,6 @@ impl SetAside {
     }
 }
 
-fn collect_targets(value: &ValueKind, out: &mut Vec<NodeId>) {
-    match value {
-        ValueKind::Ref(t) => out.push(*t),
-        ValueKind::List(items) => items.iter().for_each(|v| collect_targets(&v.kind, out)),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,12 +192,11 @@ mod tests {
 
     /// Everything of a model a one-file check touches, in a fixed order.
     fn tables(m: &Model) -> String {
-        let mut ids: Vec<_> = m.by_id.iter().collect();
+        let mut ids: Vec<_> = m.by_id.iter().map(|n| (m.node(n).id.clone(), n)).collect();
         ids.sort();
         let mut anchors: Vec<_> = m.anchors.iter().map(|(t, a)| (t, a.iter().collect::<Vec<_>>())).collect();
         anchors.sort();
-        let mut referrers: Vec<_> = m.referrers.iter().collect();
-        referrers.sort_by_key(|(t, _)| **t);
+        let referrers = &m.referrers;
         format!(
             "{ids:?}\n{:?}\n{:?}\n{anchors:?}\n{referrers:?}\n{} {} {} {}",
             m.by_kind,
