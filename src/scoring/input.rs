@@ -90,46 +90,44 @@ pub fn key(model: &Model, risk: NodeId, residual: Option<NodeId>, name: &str) ->
     }
 }
 
-/// `fields(model, node).get(name)`, without building the others: the same inserts, in the same
-/// order, of only the ones named `name`.
+/// `fields(model, node).get(name)`, without building the others.
 fn field(model: &Model, node: NodeId, name: &str) -> Option<Dynamic> {
-    let n = model.node(node);
-    let mut found = (name == "id").then(|| Dynamic::from(n.id.clone().unwrap_or_default()));
-    for (field, v) in &n.fields {
-        if let ValueKind::Enum(e, i) = v.kind {
-            if &**field == name {
-                let member =
-                    model.schema.enum_def(e).members.get_index(i as usize).map_or(String::new(), |(k, _)| k.clone());
-                found = Some(Dynamic::from(member));
-            } else if name.strip_suffix("_rank") == Some(&**field) {
-                found = Some(Dynamic::from_int(i as i64 + 1));
-            }
-        } else if &**field == name {
-            if let Some(d) = plain(model, &v.kind) {
-                found = Some(d);
-            }
-        }
-    }
+    let mut found = None;
+    each_field(model, node, Some(name), |_, d| found = Some(d));
     found
 }
 
 /// The plain fields of a node: texts, numbers, dates (as `YYYY-MM-DD` texts), list values as
 /// their names with a `_rank` (1 = lowest), references as IDs. Nested blocks are left out.
 fn fields(model: &Model, node: NodeId) -> Map {
-    let n = model.node(node);
     let mut m = Map::new();
-    m.insert("id".into(), Dynamic::from(n.id.clone().unwrap_or_default()));
+    each_field(model, node, None, |name, d| {
+        m.insert(name.into(), d);
+    });
+    m
+}
+
+/// Hands each plain field of a node to `put`, in the order a map receives them (a later one of
+/// the same name replaces an earlier one); with `only`, just the ones of that name, converted
+/// only then. One walk for the whole map and for a single field, so the two always agree.
+fn each_field(model: &Model, node: NodeId, only: Option<&str>, mut put: impl FnMut(&str, Dynamic)) {
+    let n = model.node(node);
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
+    if wanted("id") {
+        put("id", Dynamic::from(n.id.clone().unwrap_or_default()));
+    }
     for (name, v) in &n.fields {
-        if let ValueKind::Enum(e, i) = v.kind {
-            let member =
-                model.schema.enum_def(e).members.get_index(i as usize).map_or(String::new(), |(k, _)| k.clone());
-            m.insert((&**name).into(), Dynamic::from(member));
-            m.insert(format!("{name}_rank").into(), Dynamic::from_int(i as i64 + 1));
-        } else if let Some(d) = plain(model, &v.kind) {
-            m.insert((&**name).into(), d);
+        if wanted(name) {
+            if let Some(d) = plain(model, &v.kind) {
+                put(name, d);
+            }
+        }
+        if let ValueKind::Enum(_, i) = v.kind {
+            if only.is_none_or(|o| o.strip_suffix("_rank") == Some(&**name)) {
+                put(&format!("{name}_rank"), Dynamic::from_int(i as i64 + 1));
+            }
         }
     }
-    m
 }
 
 fn plain(model: &Model, v: &ValueKind) -> Option<Dynamic> {
