@@ -162,14 +162,19 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
         Some(_) => input::Systems::lazy(),
         None => input::Systems::new(model, model.items_of(risk_kind)),
     };
-    let computed: Vec<(Outcome, Vec<Diagnostic>)> = model
-        .items_of(risk_kind)
+    let items = model.items_of(risk_kind);
+    // Each rayon job starts with an empty memo: with the memo a risk takes well under a
+    // microsecond, so one job per thread (each risk's share of the estate in one piece) keeps
+    // the calls at one per distinct input and thread. Without it, each risk is a call of its
+    // own, spread as finely as rayon likes.
+    let per_job = match plan {
+        Some(_) => items.len().div_ceil(rayon::current_num_threads().max(1)).max(512),
+        None => 1,
+    };
+    let computed: Vec<(Outcome, Vec<Diagnostic>)> = items
         .par_iter()
         .enumerate()
-        // Each rayon job starts with an empty memo: with the memo a risk takes well under a
-        // microsecond, so jobs of many risks keep the calls close to one per distinct input.
-        // Without it, each risk is a call of its own, spread as finely as rayon likes.
-        .with_min_len(if plan.is_some() { 512 } else { 1 })
+        .with_min_len(per_job)
         .map_init(memo::Memo::default, |memo, (index, &risk)| {
             let mut s = Runner::new(&sandbox, &ast, script, file, index);
             let c = compute(model, &systems, plan.as_ref(), memo, &mut s, risk, &levels);
