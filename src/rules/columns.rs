@@ -66,6 +66,9 @@ pub enum Cell<'a> {
     Other(&'a Value),
     /// A blank text or an empty list: there, but not truthy (known without reading it again).
     Empty(&'a Value),
+    /// A list of at least one member, with the place of its members' cells among the
+    /// columns' [`Columns::members`] (searched there, not in the Model, by `x in n.list`).
+    List(&'a Value, u32),
 }
 
 impl<'a> Cell<'a> {
@@ -99,6 +102,10 @@ struct OfKind<'a> {
 /// The columns of a run, by kind and by the field's position in the kind's schema.
 pub struct Columns<'a> {
     kinds: Vec<OfKind<'a>>,
+    /// The members of the lists in the columns, each list as its length (a [`Cell::Int`])
+    /// followed by its members' cells: one compact run per list, filled with its column, so
+    /// that searching a list of systems in every rule reads this instead of the Model's values.
+    members: Vec<Cell<'a>>,
 }
 
 impl<'a> Columns<'a> {
@@ -116,7 +123,16 @@ impl<'a> Columns<'a> {
                 }
             }
         }
-        Columns { kinds: out }
+        Columns { kinds: out, members: Vec::new() }
+    }
+
+    /// The members' cells of the list whose cell is [`Cell::List`]`(_, at)`.
+    pub fn members(&self, at: u32) -> &[Cell<'a>] {
+        let at = at as usize;
+        match self.members.get(at) {
+            Some(Cell::Int(len)) => self.members.get(at + 1..at + 1 + *len as usize).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     /// The field `f` of node `n`: from its column when the rule's checker knew `f` as a field
@@ -128,7 +144,8 @@ impl<'a> Columns<'a> {
         let column = f.at.iter().find(|(k, _)| *k == kind).and_then(|(_, index)| {
             let of_kind = self.kinds.get_mut(kind)?;
             let c = of_kind.fields.iter().position(|i| i == index)?;
-            let cols = of_kind.cols.get_or_insert_with(|| fill(model, tables, kind, &of_kind.fields));
+            let members = &mut self.members;
+            let cols = of_kind.cols.get_or_insert_with(|| fill(model, tables, kind, &of_kind.fields, members));
             Some(cols[c][meta.pos as usize])
         });
         match column {
@@ -140,7 +157,13 @@ impl<'a> Columns<'a> {
 
 /// The columns of `fields` (positions in the schema of `kind`) for every node of the kind, in
 /// one pass over the nodes.
-fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, fields: &[u32]) -> Vec<Box<[Cell<'a>]>> {
+fn fill<'a>(
+    model: &'a Model,
+    tables: &Tables,
+    kind: KindId,
+    fields: &[u32],
+    members: &mut Vec<Cell<'a>>,
+) -> Vec<Box<[Cell<'a>]>> {
     let nodes = &tables.nodes_of_kind[kind];
     let def = model.schema.kind(kind);
     let keys: Vec<&str> =
@@ -149,11 +172,25 @@ fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, fields: &[u32]) -> 
     for (pos, n) in nodes.iter().enumerate() {
         for (key, v) in model.node(*n).fields.iter() {
             if let Some(c) = keys.iter().position(|k| **k == **key) {
-                cols[c][pos] = Cell::of(Some(v));
+                cols[c][pos] = list_cell(v, members).unwrap_or_else(|| Cell::of(Some(v)));
             }
         }
     }
     cols.into_iter().map(Vec::into_boxed_slice).collect()
+}
+
+/// The cell of a list of at least one member, its members' cells appended to `members`;
+/// `None` for any other value (or when `members` cannot count that far).
+fn list_cell<'a>(v: &'a Value, members: &mut Vec<Cell<'a>>) -> Option<Cell<'a>> {
+    let ValueKind::List(items) = &v.kind else { return None };
+    if items.is_empty() {
+        return None;
+    }
+    let at = u32::try_from(members.len()).ok()?;
+    u32::try_from(members.len() + 1 + items.len()).ok()?;
+    members.push(Cell::Int(items.len() as i64));
+    members.extend(items.iter().map(|i| Cell::of(Some(i))));
+    Some(Cell::List(v, at))
 }
 
 /// Every field a rule's body reads, as (kind, position in the kind's schema).
@@ -259,7 +296,8 @@ mod tests {
         let (status, owner, purpose) =
             (field(&m, system, "status"), field(&m, system, "owner"), field(&m, system, "purpose"));
         // A rule that reads `status` and `owner`, not `purpose`.
-        let mut cols = Columns { kinds: (0..m.schema.kinds.len()).map(|_| OfKind::default()).collect() };
+        let mut cols =
+            Columns { kinds: (0..m.schema.kinds.len()).map(|_| OfKind::default()).collect(), members: Vec::new() };
         cols.kinds[system].fields = vec![status.at[0].1, owner.at[0].1];
         let s1 = m.lookup("s1").unwrap();
         let s2 = m.lookup("s2").unwrap();

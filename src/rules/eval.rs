@@ -326,6 +326,7 @@ impl<'a> Env<'a> {
             if let Val::Node(n) = self.eval(base) {
                 if !is_heading(f) {
                     return match self.stored(n, f) {
+                        Cell::List(_, at) => self.columns.members(at).iter().any(|c| cell_eq(e, *c)),
                         Cell::Other(Value { kind: ValueKind::List(items), .. })
                         | Cell::Empty(Value { kind: ValueKind::List(items), .. }) => {
                             items.iter().any(|i| value_eq(e, i))
@@ -377,7 +378,8 @@ impl<'a> Env<'a> {
                 let v = match &**e {
                     Ex::Field(base, f) if !is_heading(f) => match self.eval(base) {
                         Val::Node(n) => match self.stored(n, f) {
-                            Cell::Other(Value { kind: ValueKind::List(items), .. }) => {
+                            Cell::List(Value { kind: ValueKind::List(items), .. }, _)
+                            | Cell::Other(Value { kind: ValueKind::List(items), .. }) => {
                                 return Iter::Stored(items.iter())
                             }
                             one => cell_val(one),
@@ -574,7 +576,7 @@ fn cell_val(c: Cell<'_>) -> Val<'_> {
         Cell::Date(d) => Val::Date(d),
         Cell::Enum(e, i) => Val::Enum(e as usize, i),
         Cell::Node(n) => Val::Node(n),
-        Cell::Other(v) | Cell::Empty(v) => value(v),
+        Cell::Other(v) | Cell::Empty(v) | Cell::List(v, _) => value(v),
     }
 }
 
@@ -584,6 +586,17 @@ fn cell_truthy(c: Cell<'_>) -> bool {
         Cell::Absent | Cell::Empty(_) => false,
         Cell::Bool(b) => b,
         _ => true,
+    }
+}
+
+/// [`value_eq`] of the value a member's cell was made from, without reading it again when
+/// the cell holds it.
+fn cell_eq(e: &Val, c: Cell<'_>) -> bool {
+    match (e, c) {
+        (_, Cell::Other(v) | Cell::Empty(v) | Cell::List(v, _)) => value_eq(e, v),
+        (Val::Node(a), Cell::Node(b)) => *a == b,
+        (Val::Node(_), _) | (_, Cell::Node(_)) => false,
+        (_, one) => compare(BinOp::Eq, e, &cell_val(one)),
     }
 }
 
