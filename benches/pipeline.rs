@@ -67,7 +67,7 @@ fn options() -> Options {
 
 fn main() {
     // As the `aims` binary does, so that the peaks are those of a real run.
-    aims::compile::share_one_malloc_arena();
+    aims::compile::tune_malloc_arenas();
     let o = options();
     let files = generate(o.systems, o.seed);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();

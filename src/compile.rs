@@ -76,9 +76,9 @@ impl Scripts for BuiltinScripts {
 /// parsing threads and the main thread then wait on that arena's one lock (futex wake-ups were
 /// ~6% of a 10,000-system check). Two arenas keep the peak within a few percent of one arena
 /// (10,000 systems: 513 MiB against 501 MiB) and remove most of the waiting (whole-process
-/// medians: wall 4.3 s against 5.9 s, CPU 7.1 s against 8.5 s). The name is kept for callers.
+/// medians: wall 4.3 s against 5.9 s, CPU 7.1 s against 8.5 s).
 /// Elsewhere (another allocator, another system) this does nothing.
-pub fn share_one_malloc_arena() {
+pub fn tune_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only sets a tuning parameter of the allocator; it is called before any
     // thread is started, and `M_ARENA_MAX` takes any positive count.

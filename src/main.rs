@@ -4,7 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    aims::compile::share_one_malloc_arena();
+    aims::compile::tune_malloc_arenas();
     let cli = aims::cli::Cli::parse();
     aims::cli::run(cli)
 }
