@@ -143,7 +143,6 @@ fn main() {
         measure(o.runs, db, |db: SourceDb| {
             let model = model_of(&db, &ParseAll);
             assert!(model.spec_item_count() > 0);
-            // Freed after the clock stops: a real run never frees its model (the process ends).
             model
         }),
     );

@@ -74,9 +74,9 @@ impl Scripts for BuiltinScripts {
 /// theirs, and the Model, built on the main thread, cannot reuse that memory, so the peak is the
 /// sum of both. With one arena a 25 MB spec peaks at about 230 MB instead of 300 MB, but the
 /// parsing threads and the main thread then wait on that arena's one lock (futex wake-ups were
-/// ~6% of a 10,000-system check). Two arenas keep the peak within a few percent of one arena
-/// (10,000 systems: 513 MiB against 501 MiB) and remove most of the waiting (whole-process
-/// medians: wall 4.3 s against 5.9 s, CPU 7.1 s against 8.5 s).
+/// ~6% of a 10,000-system check). Two arenas cost a few percent of peak memory (10,000
+/// systems: 522 MiB against 502 MiB) and remove most of the waiting (whole-process medians of
+/// paired runs: wall 0.80x, CPU 0.84x; system time 0.54 s against 1.1 s).
 /// Elsewhere (another allocator, another system) this does nothing.
 pub fn tune_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
