@@ -95,17 +95,23 @@ impl<'a> Cell<'a> {
 struct OfKind<'a> {
     /// The positions (in the kind's schema) of the fields the rules read, each once.
     fields: Vec<u32>,
-    /// Filled on the first read: one column per entry of `fields`.
-    cols: Option<Vec<Box<[Cell<'a>]>>>,
+    /// Filled on the first read, by whichever thread reads first (the others wait for it).
+    filled: std::sync::OnceLock<Filled<'a>>,
 }
 
-/// The columns of a run, by kind and by the field's position in the kind's schema.
-pub struct Columns<'a> {
-    kinds: Vec<OfKind<'a>>,
+/// The columns of a kind, one per entry of [`OfKind::fields`], and the members of their lists.
+struct Filled<'a> {
+    cols: Vec<Box<[Cell<'a>]>>,
     /// The members of the lists in the columns, each list as its length (a [`Cell::Int`])
     /// followed by its members' cells: one compact run per list, filled with its column, so
     /// that searching a list of systems in every rule reads this instead of the Model's values.
     members: Vec<Cell<'a>>,
+}
+
+/// The columns of a run, by kind and by the field's position in the kind's schema. Shared by
+/// the threads that run the rules: each kind's columns are filled once, on first read.
+pub struct Columns<'a> {
+    kinds: Vec<OfKind<'a>>,
 }
 
 impl<'a> Columns<'a> {
@@ -123,14 +129,18 @@ impl<'a> Columns<'a> {
                 }
             }
         }
-        Columns { kinds: out, members: Vec::new() }
+        Columns { kinds: out }
     }
 
-    /// The members' cells of the list whose cell is [`Cell::List`]`(_, at)`.
-    pub fn members(&self, at: u32) -> &[Cell<'a>] {
+    /// The members' cells of the list whose cell is [`Cell::List`]`(_, at)`, read from a node
+    /// of `kind`.
+    pub fn members(&self, kind: u32, at: u32) -> &[Cell<'a>] {
+        let Some(members) = self.kinds.get(kind as usize).and_then(|k| k.filled.get()).map(|f| &f.members) else {
+            return &[];
+        };
         let at = at as usize;
-        match self.members.get(at) {
-            Some(Cell::Int(len)) => self.members.get(at + 1..at + 1 + *len as usize).unwrap_or(&[]),
+        match members.get(at) {
+            Some(Cell::Int(len)) => members.get(at + 1..at + 1 + *len as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -138,15 +148,14 @@ impl<'a> Columns<'a> {
     /// The field `f` of node `n`: from its column when the rule's checker knew `f` as a field
     /// of the node's kind, else from the node itself (a clause reached through a standard
     /// reference, whose kind the checker cannot know).
-    pub fn get(&mut self, model: &'a Model, tables: &Tables, n: NodeId, f: &Field) -> Cell<'a> {
+    pub fn get(&self, model: &'a Model, tables: &Tables, n: NodeId, f: &Field) -> Cell<'a> {
         let meta = tables.meta(n);
         let kind = meta.kind as KindId;
         let column = f.at.iter().find(|(k, _)| *k == kind).and_then(|(_, index)| {
-            let of_kind = self.kinds.get_mut(kind)?;
+            let of_kind = self.kinds.get(kind)?;
             let c = of_kind.fields.iter().position(|i| i == index)?;
-            let members = &mut self.members;
-            let cols = of_kind.cols.get_or_insert_with(|| fill(model, tables, kind, &of_kind.fields, members));
-            Some(cols[c][meta.pos as usize])
+            let filled = of_kind.filled.get_or_init(|| fill(model, tables, kind, &of_kind.fields));
+            Some(filled.cols[c][meta.pos as usize])
         });
         match column {
             Some(cell) => cell,
@@ -157,13 +166,8 @@ impl<'a> Columns<'a> {
 
 /// The columns of `fields` (positions in the schema of `kind`) for every node of the kind, in
 /// one pass over the nodes.
-fn fill<'a>(
-    model: &'a Model,
-    tables: &Tables,
-    kind: KindId,
-    fields: &[u32],
-    members: &mut Vec<Cell<'a>>,
-) -> Vec<Box<[Cell<'a>]>> {
+fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, fields: &[u32]) -> Filled<'a> {
+    let mut members = Vec::new();
     let nodes = &tables.nodes_of_kind[kind];
     let def = model.schema.kind(kind);
     let keys: Vec<&str> =
@@ -172,11 +176,11 @@ fn fill<'a>(
     for (pos, n) in nodes.iter().enumerate() {
         for (key, v) in model.node(*n).fields.iter() {
             if let Some(c) = keys.iter().position(|k| **k == **key) {
-                cols[c][pos] = list_cell(v, members).unwrap_or_else(|| Cell::of(Some(v)));
+                cols[c][pos] = list_cell(v, &mut members).unwrap_or_else(|| Cell::of(Some(v)));
             }
         }
     }
-    cols.into_iter().map(Vec::into_boxed_slice).collect()
+    Filled { cols: cols.into_iter().map(Vec::into_boxed_slice).collect(), members }
 }
 
 /// The cell of a list of at least one member, its members' cells appended to `members`;
@@ -195,48 +199,54 @@ fn list_cell<'a>(v: &'a Value, members: &mut Vec<Cell<'a>>) -> Option<Cell<'a>> 
 
 /// Every field a rule's body reads, as (kind, position in the kind's schema).
 fn body_fields(b: &Body, out: &mut Vec<(KindId, u32)>) {
-    source_fields(&b.source, out);
-    b.filter.iter().chain([&b.require]).for_each(|e| ex_fields(e, out));
-    b.at.iter().for_each(|s| source_fields(s, out));
+    each_ex(b, &mut |e| {
+        if let Ex::Field(_, f) = e {
+            out.extend(f.at.iter().copied());
+        }
+    });
+}
+
+/// Calls `visit` on every expression of a rule's body, sub-expressions included.
+pub(crate) fn each_ex(b: &Body, visit: &mut dyn FnMut(&Ex)) {
+    source_ex(&b.source, visit);
+    b.filter.iter().chain([&b.require]).for_each(|e| walk_ex(e, visit));
+    b.at.iter().for_each(|s| source_ex(s, visit));
     for pieces in [b.label.as_ref(), Some(&b.message), b.help.as_ref()].into_iter().flatten() {
         for p in pieces {
             if let Piece::Expr(e) = p {
-                ex_fields(e, out);
+                walk_ex(e, visit);
             }
         }
     }
 }
 
-fn source_fields(s: &Source, out: &mut Vec<(KindId, u32)>) {
+fn source_ex(s: &Source, visit: &mut dyn FnMut(&Ex)) {
     match s {
-        Source::Referrers { target: e, .. } | Source::Expr(e) => ex_fields(e, out),
+        Source::Referrers { target: e, .. } | Source::Expr(e) => walk_ex(e, visit),
         Source::Kind(_) | Source::Once => {}
     }
 }
 
 /// The recursion follows the tree, whose depth the parser bounds.
-fn ex_fields(e: &Ex, out: &mut Vec<(KindId, u32)>) {
+fn walk_ex(e: &Ex, visit: &mut dyn FnMut(&Ex)) {
+    visit(e);
     match e {
-        Ex::Field(b, f) => {
-            out.extend(f.at.iter().copied());
-            ex_fields(b, out);
-        }
         Ex::Lit(_) | Ex::Today | Ex::Var(_) => {}
-        Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => ex_fields(b, out),
+        Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) | Ex::Hoisted(_, b) => walk_ex(b, visit),
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
-            ex_fields(a, out);
-            ex_fields(b, out);
+            walk_ex(a, visit);
+            walk_ex(b, visit);
         }
-        Ex::List(items) => items.iter().for_each(|i| ex_fields(i, out)),
+        Ex::List(items) => items.iter().for_each(|i| walk_ex(i, visit)),
         Ex::Quantified { source, filter, .. } | Ex::Count { source, filter, .. } | Ex::Those { source, filter, .. } => {
-            source_fields(source, out);
+            source_ex(source, visit);
             if let Some(f) = filter {
-                ex_fields(f, out);
+                walk_ex(f, visit);
             }
         }
         Ex::Nearest(of, source) => {
-            ex_fields(of, out);
-            source_fields(source, out);
+            walk_ex(of, visit);
+            source_ex(source, visit);
         }
     }
 }
@@ -296,8 +306,7 @@ mod tests {
         let (status, owner, purpose) =
             (field(&m, system, "status"), field(&m, system, "owner"), field(&m, system, "purpose"));
         // A rule that reads `status` and `owner`, not `purpose`.
-        let mut cols =
-            Columns { kinds: (0..m.schema.kinds.len()).map(|_| OfKind::default()).collect(), members: Vec::new() };
+        let mut cols = Columns { kinds: (0..m.schema.kinds.len()).map(|_| OfKind::default()).collect() };
         cols.kinds[system].fields = vec![status.at[0].1, owner.at[0].1];
         let s1 = m.lookup("s1").unwrap();
         let s2 = m.lookup("s2").unwrap();
@@ -311,7 +320,7 @@ mod tests {
         assert!(matches!(cols.get(&m, &tables, s1, &owner), Cell::Node(_)));
         // `purpose` is no column (no rule read it): it is read from the node, blank as blank.
         assert!(matches!(cols.get(&m, &tables, s2, &purpose), Cell::Empty(_)));
-        assert_eq!(cols.kinds[system].cols.as_ref().map(|c| c.len()), Some(2));
+        assert_eq!(cols.kinds[system].filled.get().map(|f| f.cols.len()), Some(2));
         // A field the checker did not place in this kind (`at` names another kind): from the node.
         let person = m.schema.kind_id("person").unwrap();
         let elsewhere = Field { name: "status".into(), at: vec![(person, 0)] };
@@ -328,6 +337,6 @@ mod tests {
         let status = m.schema.kind(system).fields.get_index_of("status").unwrap() as u32;
         assert!(cols.kinds[system].fields.contains(&status));
         // Nothing is read from the Model until a rule asks.
-        assert!(cols.kinds.iter().all(|k| k.cols.is_none()));
+        assert!(cols.kinds.iter().all(|k| k.filled.get().is_none()));
     }
 }

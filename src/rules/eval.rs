@@ -98,8 +98,8 @@ pub struct Env<'a> {
     pub today: jiff::civil::Date,
     /// Nodes of each kind, and what the stage keeps about each node.
     pub tables: &'a Tables,
-    /// The fields read so far, as columns shared by every rule of the run.
-    pub columns: Columns<'a>,
+    /// The fields read so far, as columns shared by every rule of the run (and every thread).
+    pub columns: &'a Columns<'a>,
     pub slots: Vec<Val<'a>>,
     /// The file of the rule being run (where a date that falls off the calendar is computed).
     pub rule_file: FileId,
@@ -126,7 +126,7 @@ impl<'a> Env<'a> {
         model: &'a Model,
         today: jiff::civil::Date,
         tables: &'a Tables,
-        columns: Columns<'a>,
+        columns: &'a Columns<'a>,
         rule_file: FileId,
     ) -> Env<'a> {
         Env {
@@ -326,7 +326,9 @@ impl<'a> Env<'a> {
             if let Val::Node(n) = self.eval(base) {
                 if !is_heading(f) {
                     return match self.stored(n, f) {
-                        Cell::List(_, at) => self.columns.members(at).iter().any(|c| cell_eq(e, *c)),
+                        Cell::List(_, at) => {
+                            self.columns.members(self.tables.meta(n).kind, at).iter().any(|c| cell_eq(e, *c))
+                        }
                         Cell::Other(Value { kind: ValueKind::List(items), .. })
                         | Cell::Empty(Value { kind: ValueKind::List(items), .. }) => {
                             items.iter().any(|i| value_eq(e, i))

@@ -226,7 +226,8 @@ pub fn evaluate(model: &Model, set: &RuleSet, today: jiff::civil::Date, diags: &
 }
 
 /// Runs the rules named in `only` (every rule when `None`; `aims check --only`). Rules do not
-/// depend on one another, so a rule left out costs nothing.
+/// depend on one another, so a rule left out costs nothing, and rules run in parallel; the
+/// outcome is gathered in rule order, the same whatever thread ran what.
 pub fn evaluate_only(
     model: &Model,
     set: &RuleSet,
@@ -234,125 +235,194 @@ pub fn evaluate_only(
     today: jiff::civil::Date,
     diags: &mut Vec<Diagnostic>,
 ) -> Outcome {
+    use rayon::prelude::*;
     let tables = columns::Tables::new(model);
     let waivers = waivers(model, set, today, diags);
     let mut out = Outcome::default();
+    let Some(first) = set.rules.values().next() else { return out };
+    let running: Vec<(&Rule, &ir::Body)> = set
+        .rules
+        .values()
+        .filter(|rule| only.is_none_or(|only| only.contains(&rule.id)))
+        .filter_map(|rule| Some((rule, rule.body.as_ref()?)))
+        .collect();
+    // One set of columns for the whole run, filled kind by kind as rules first read them.
+    let columns = columns::Columns::new(model.schema.kinds.len(), running.iter().map(|(_, body)| *body));
+    let env = || eval::Env::new(model, today, &tables, &columns, first.file);
+    // "Did you mean" (`nearest`) spends the budget of the thread it runs on, in order: the
+    // rules that use it run here, in rule order, while the others run on the pool.
+    let (serial, parallel): (Vec<usize>, Vec<usize>) =
+        (0..running.len()).partition(|&i| spends_suggestions(running[i].1));
+    let mut runs: Vec<Option<Run>> = (0..running.len()).map(|_| None).collect();
+    let (mut mine, theirs) = (Vec::new(), std::sync::Mutex::new(Vec::new()));
+    rules_pool().in_place_scope(|scope| {
+        scope.spawn(|_| {
+            let done: Vec<(usize, Run)> = parallel
+                .par_iter()
+                .map_init(env, |env, &i| (i, run_rule(env, running[i].0, running[i].1, &waivers)))
+                .collect();
+            *theirs.lock().unwrap_or_else(|e| e.into_inner()) = done;
+        });
+        let mut env = env();
+        mine.extend(serial.iter().map(|&i| (i, run_rule(&mut env, running[i].0, running[i].1, &waivers))));
+    });
+    for (i, r) in mine.into_iter().chain(theirs.into_inner().unwrap_or_else(|e| e.into_inner())) {
+        runs[i] = Some(r);
+    }
     // One report per place where a date falls off the calendar, however many rules compute it.
     let mut overflowed: HashMap<(crate::source::FileId, u32), ()> = HashMap::default();
-    // One evaluator for the whole run: the columns of fields it fills serve every rule.
-    let Some(first) = set.rules.values().next() else { return out };
-    let wanted = |rule: &&Rule| only.is_none_or(|only| only.contains(&rule.id));
-    let bodies = set.rules.values().filter(wanted).filter_map(|r| r.body.as_ref());
-    let columns = columns::Columns::new(model.schema.kinds.len(), bodies);
-    let mut env = eval::Env::new(model, today, &tables, columns, first.file);
-    for rule in set.rules.values() {
-        let Some(body) = &rule.body else { continue };
-        if only.is_some_and(|only| !only.contains(&rule.id)) {
+    for ((rule, _), r) in running.iter().zip(runs) {
+        let Some(r) = r else { continue };
+        for d in r.overflows {
+            let at = d.labels.first().map(|l| (l.file, l.span.start));
+            if at.is_none_or(|at| overflowed.insert(at, ()).is_none()) {
+                diags.push(d);
+            }
+        }
+        out.findings.extend(r.findings);
+        out.waived += r.waived;
+        out.stats.insert(rule.id.clone(), (r.seen, r.failed));
+        out.items.insert(rule.id.clone(), r.items);
+    }
+    out
+}
+
+/// The threads that run rules, with stacks deep enough for the deepest condition the syntax
+/// allows (see [`crate::syntax::depth`]). One pool for the process, built on first use.
+fn rules_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("aims-rules-{i}"))
+            .stack_size(64 << 20)
+            .build()
+            .expect("a thread pool can be built")
+    })
+}
+
+/// Whether a rule's body uses `nearest`, which spends the thread's budget for suggestions.
+fn spends_suggestions(body: &ir::Body) -> bool {
+    let mut found = false;
+    columns::each_ex(body, &mut |e| found |= matches!(e, ir::Ex::Nearest(..)));
+    found
+}
+
+/// What one rule found, before it joins the outcome.
+struct Run {
+    findings: Vec<Diagnostic>,
+    /// Dates the rule computed that fell off the calendar, one diagnostic each.
+    overflows: Vec<Diagnostic>,
+    waived: usize,
+    seen: usize,
+    failed: usize,
+    items: RuleItems,
+}
+
+fn run_rule<'a>(
+    env: &mut eval::Env<'a>,
+    rule: &'a Rule,
+    body: &'a ir::Body,
+    waivers: &HashMap<(&str, NodeId), ()>,
+) -> Run {
+    let (model, tables) = (env.model, env.tables);
+    let mut out =
+        Run { findings: Vec::new(), overflows: Vec::new(), waived: 0, seen: 0, failed: 0, items: RuleItems::default() };
+    env.start(rule.file, &rule.id, body);
+    let items = env.source(&body.source);
+    let (mut seen, mut failed) = (0, 0);
+    let mut record = RuleItems { ranged: items.len(), ..RuleItems::default() };
+    let mut group = Vec::new();
+    for i in 0..items.len() {
+        let item = items.get(i);
+        env.slots[0] = item.clone();
+        // An item of the spec is itself the evidence; for the spec as a whole or a
+        // catalogue entry, what the rule's quantifiers found in the spec is.
+        let own = match item {
+            eval::Val::Node(n) if tables.meta(n).spec => Some(n),
+            _ => None,
+        };
+        if own.is_none() {
+            env.witnesses = Some(Vec::new());
+            record.whole_spec = true;
+        }
+        let passes_filter = body.filter.as_ref().is_none_or(|f| env.test(f));
+        let holds = passes_filter && env.test(&body.require);
+        let fell_off = env.overflow.is_some();
+        let found = env.witnesses.take();
+        if passes_filter || fell_off {
+            match (own, found) {
+                (Some(n), _) => record.evaluated.push(n),
+                (None, Some(found)) => record.evaluated.extend(found),
+                (None, None) => {}
+            }
+        }
+        if fell_off || (passes_filter && !holds) {
+            record.findings += 1;
+            if let eval::Val::Node(n) = item {
+                record.failed.push(n);
+            }
+        }
+        // A date the rule computes fell off the calendar: whether the item is due is not
+        // known, and the author is told why instead of reading "overdue".
+        if let Some(d) = env.overflow.take() {
+            seen += 1;
+            failed += 1;
+            out.overflows.push(d);
             continue;
         }
-        env.start(rule.file, &rule.id, body);
-        let items = env.source(&body.source);
-        let (mut seen, mut failed) = (0, 0);
-        let mut record = RuleItems { ranged: items.len(), ..RuleItems::default() };
-        let mut group = Vec::new();
-        for i in 0..items.len() {
-            let item = items.get(i);
-            env.slots[0] = item.clone();
-            // An item of the spec is itself the evidence; for the spec as a whole or a
-            // catalogue entry, what the rule's quantifiers found in the spec is.
-            let own = match item {
-                eval::Val::Node(n) if tables.meta(n).spec => Some(n),
-                _ => None,
-            };
-            if own.is_none() {
-                env.witnesses = Some(Vec::new());
-                record.whole_spec = true;
-            }
-            let passes_filter = body.filter.as_ref().is_none_or(|f| env.test(f));
-            let holds = passes_filter && env.test(&body.require);
-            let fell_off = env.overflow.is_some();
-            let found = env.witnesses.take();
-            if passes_filter || fell_off {
-                match (own, found) {
-                    (Some(n), _) => record.evaluated.push(n),
-                    (None, Some(found)) => record.evaluated.extend(found),
-                    (None, None) => {}
-                }
-            }
-            if fell_off || (passes_filter && !holds) {
-                record.findings += 1;
-                if let eval::Val::Node(n) = item {
-                    record.failed.push(n);
-                }
-            }
-            // A date the rule computes fell off the calendar: whether the item is due is not
-            // known, and the author is told why instead of reading "overdue".
-            if let Some(d) = env.overflow.take() {
-                seen += 1;
-                failed += 1;
-                let at = d.labels.first().map(|l| (l.file, l.span.start));
-                if at.is_none_or(|at| overflowed.insert(at, ()).is_none()) {
-                    diags.push(d);
-                }
+        if !passes_filter {
+            continue;
+        }
+        seen += 1;
+        if holds {
+            continue;
+        }
+        failed += 1;
+        if let eval::Val::Node(node) = item {
+            if is_waived(model, waivers, &rule.id, node) {
+                out.waived += 1;
                 continue;
-            }
-            if !passes_filter {
-                continue;
-            }
-            seen += 1;
-            if holds {
-                continue;
-            }
-            failed += 1;
-            if let eval::Val::Node(node) = item {
-                if is_waived(model, &waivers, &rule.id, node) {
-                    out.waived += 1;
-                    continue;
-                }
-            }
-            if body.group {
-                group.push(item);
-                continue;
-            }
-            let item = match item {
-                eval::Val::Node(n) => Some(n),
-                _ => None,
-            };
-            if let Some(d) = finding(&mut env, rule, body, item, &[], &waivers, &mut out.waived) {
-                out.findings.push(d);
             }
         }
-        if !group.is_empty() {
-            // One finding for every item that fails: the variable now holds them all.
-            let (mut nodes, mut about) = (Vec::new(), Vec::new());
-            for v in &group {
-                if let eval::Val::Node(n) = v {
-                    let node = model.node(*n);
-                    if node.origin == Origin::Spec {
-                        nodes.push(*n);
-                    }
-                    about.extend(node.id.clone());
-                }
-            }
-            env.slots[0] = eval::Val::List(group);
-            if let Some(mut d) =
-                finding(&mut env, rule, body, nodes.first().copied(), &nodes, &waivers, &mut out.waived)
-            {
-                d.about = about;
-                out.findings.push(d);
-            }
+        if body.group {
+            group.push(item);
+            continue;
         }
-        out.stats.insert(rule.id.clone(), (seen, failed));
-        // Several quantifiers (or items) may have found the same item.
-        // `failed` is searched by the regulation view, so both lists are kept sorted.
-        for list in [&mut record.evaluated, &mut record.failed] {
-            if own_items_unordered(list) {
-                list.sort_unstable();
-                list.dedup();
-            }
+        let item = match item {
+            eval::Val::Node(n) => Some(n),
+            _ => None,
+        };
+        if let Some(d) = finding(env, rule, body, item, &[], waivers, &mut out.waived) {
+            out.findings.push(d);
         }
-        out.items.insert(rule.id.clone(), record);
     }
+    if !group.is_empty() {
+        // One finding for every item that fails: the variable now holds them all.
+        let (mut nodes, mut about) = (Vec::new(), Vec::new());
+        for v in &group {
+            if let eval::Val::Node(n) = v {
+                let node = model.node(*n);
+                if node.origin == Origin::Spec {
+                    nodes.push(*n);
+                }
+                about.extend(node.id.clone());
+            }
+        }
+        env.slots[0] = eval::Val::List(group);
+        if let Some(mut d) = finding(env, rule, body, nodes.first().copied(), &nodes, waivers, &mut out.waived) {
+            d.about = about;
+            out.findings.push(d);
+        }
+    }
+    // Several quantifiers (or items) may have found the same item.
+    // `failed` is searched by the regulation view, so both lists are kept sorted.
+    for list in [&mut record.evaluated, &mut record.failed] {
+        if own_items_unordered(list) {
+            list.sort_unstable();
+            list.dedup();
+        }
+    }
+    (out.seen, out.failed, out.items) = (seen, failed, record);
     out
 }
 
@@ -450,7 +520,7 @@ pub fn select(
     let body = checked.filter(|_| !failed)?;
     let tables = columns::Tables::new(model);
     let columns = columns::Columns::new(model.schema.kinds.len(), [&body]);
-    let mut env = eval::Env::new(model, today, &tables, columns, file);
+    let mut env = eval::Env::new(model, today, &tables, &columns, file);
     env.start(file, "query", &body);
     let items = env.source(&body.source);
     let mut out = Vec::new();
@@ -532,5 +602,66 @@ pub fn ranges_over<'m>(model: &'m Model, rule: &Rule) -> Option<&'m str> {
     match rule.body.as_ref()?.source {
         Source::Kind(k) | Source::Referrers { kind: k, .. } => Some(&model.schema.kind(k).name),
         Source::Expr(_) | Source::Once => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stdlib and an example of the repository with gaps, as one model.
+    fn gaps_example() -> Model {
+        let mut db = crate::compile::stdlib_db();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/midsize-insurer-gaps");
+        let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+        names.retain(|p| p.extension().is_some_and(|x| x == "aims"));
+        names.sort();
+        for p in names {
+            let text = std::fs::read_to_string(&p).unwrap();
+            db.add(crate::source::SourceFile::new(p.display().to_string(), text, Origin::Spec));
+        }
+        let files = db.iter().map(|(id, f)| (id, f.origin, crate::syntax::parse(&f.text, id).0)).collect();
+        crate::sema::analyze(files, &mut Vec::new())
+    }
+
+    /// What a run reports, as text that can be compared.
+    fn shown(out: &Outcome) -> Vec<String> {
+        out.findings.iter().map(|d| format!("{} {} {:?} {:?}", d.code, d.message, d.labels, d.refs)).collect()
+    }
+
+    #[test]
+    fn rules_run_in_parallel_report_in_rule_order_as_if_run_one_at_a_time() {
+        let model = gaps_example();
+        let set = load(&model, &mut Vec::new());
+        let today = jiff::civil::date(2026, 11, 22);
+        let all = evaluate(&model, &set, today, &mut Vec::new());
+        assert!(all.findings.len() >= 5, "the example has gaps: {} findings", all.findings.len());
+        // Each rule alone, in the set's order: the same findings, in the same order.
+        let mut one_by_one = Vec::new();
+        for id in set.rules.keys() {
+            let only = [id.clone()];
+            let alone = evaluate_only(&model, &set, Some(&only), today, &mut Vec::new());
+            assert_eq!(alone.stats.get(id), all.stats.get(id), "{id}");
+            one_by_one.extend(shown(&alone));
+        }
+        assert_eq!(shown(&all), one_by_one);
+        let ran: Vec<&String> = set.rules.values().filter(|r| r.body.is_some()).map(|r| &r.id).collect();
+        assert_eq!(all.stats.keys().collect::<Vec<_>>(), ran, "stats are in rule order");
+        // And again: the same bytes, whichever thread ran which rule.
+        for _ in 0..3 {
+            let again = evaluate(&model, &set, today, &mut Vec::new());
+            assert_eq!(shown(&again), shown(&all));
+            assert_eq!(format!("{:?}", again.items), format!("{:?}", all.items));
+        }
+    }
+
+    #[test]
+    fn only_the_rules_that_use_nearest_spend_the_suggestion_budget() {
+        let model = gaps_example();
+        let set = load(&model, &mut Vec::new());
+        let spending: Vec<&str> =
+            set.rules.values().filter(|r| r.body.as_ref().is_some_and(spends_suggestions)).map(|r| r.id.as_str()).collect();
+        // The stdlib's two Annex A rules that suggest a control for an unknown one.
+        assert_eq!(spending.len(), 2, "{spending:?}");
     }
 }
