@@ -56,7 +56,7 @@ fn in_entries<'a>(snap: &'a Snapshot, entries: &'a [Entry], kind: Option<KindId>
         match entry {
             Entry::Block(child) if holds(child.span, offset) => {
                 let child_kind = kind
-                    .and_then(|k| schema.kind(k).fields.get(&child.kind.text))
+                    .and_then(|k| schema.kind(k).fields.get(child.kind.text.as_str()))
                     .and_then(|f| if let Type::Block(c) = f.ty { Some(c) } else { None })
                     .or_else(|| schema.kind_id(&child.kind.text));
                 return in_block(snap, child, child_kind, offset);

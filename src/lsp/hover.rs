@@ -147,7 +147,7 @@ fn value_doc(snap: &Snapshot, kind: KindId, field: &str, value: &ast::Value) -> 
     let f = schema.kind(kind).fields.get(field)?;
     if let (Type::Enum(e), ast::ValueKind::Word(w)) = (at::element_type(&f.ty), &value.kind) {
         let def = schema.enum_def(*e);
-        if let Some(desc) = def.members.get(w) {
+        if let Some(desc) = def.members.get(w.as_str()) {
             let mut out = format!("**value** `{w}` of `{}`", def.name);
             if let Some(t) = &def.title {
                 out.push_str(&format!(" ({t})"));

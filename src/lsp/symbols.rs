@@ -61,9 +61,9 @@ fn symbol(
 fn block_symbol(snap: &Snapshot, file: FileId, b: &Block) -> DocumentSymbol {
     let name = match (&b.id, &b.title) {
         (Some(id), Some(t)) => format!("{} {:?}", id.text, t.value),
-        (Some(id), None) => id.text.clone(),
+        (Some(id), None) => id.text.to_string(),
         (None, Some(t)) => format!("{:?}", t.value),
-        (None, None) => b.kind.text.clone(),
+        (None, None) => b.kind.text.to_string(),
     };
     let name_span = b.id.as_ref().map_or(b.kind.span, |i| i.span);
     let mut s = symbol(snap, file, &name, &b.kind.text, SymbolKind::OBJECT, b.span, name_span);

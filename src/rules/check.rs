@@ -354,7 +354,7 @@ impl<'m> Checker<'m> {
             V::Percent(n) => (Ex::Lit(Lit::Percent(*n)), Ty::Percent),
             V::Date(d) => (Ex::Lit(Lit::Date(*d)), Ty::Date),
             V::Duration(n, u) => (Ex::Lit(Lit::Duration(*n, *u)), Ty::Duration),
-            V::Dotted(id) | V::Word(id) => return Some((Ex::Lit(Lit::Bool(false)), Ty::Word(id.clone()))),
+            V::Dotted(id) | V::Word(id) => return Some((Ex::Lit(Lit::Bool(false)), Ty::Word(id.to_string()))),
             V::StdRef { standard, clause } => {
                 let target = self.model.lookup(standard).and_then(|t| self.model.anchor(t, clause));
                 match target {
@@ -381,7 +381,7 @@ impl<'m> Checker<'m> {
         } else if head == "today" {
             (Ex::Today, Ty::Date)
         } else if p.fields.is_empty() {
-            return Some((Ex::Lit(Lit::Bool(false)), Ty::Word(head.clone())));
+            return Some((Ex::Lit(Lit::Bool(false)), Ty::Word(head.to_string())));
         } else {
             let help = self.scope_help(head);
             self.err(
@@ -452,7 +452,7 @@ impl<'m> Checker<'m> {
                 .filter_map(|k| Some((*k, self.model.schema.kind(*k).fields.get_index_of(name)? as u32)))
                 .collect(),
         };
-        let ex = Ex::Field(Box::new(ex), Field { name: seg.text.clone(), at });
+        let ex = Ex::Field(Box::new(ex), Field { name: seg.text.to_string(), at });
         let ty = match (many, field_ty) {
             (true, Ty::List(inner)) => Ty::List(inner),
             (true, t) => Ty::List(Box::new(t)),
@@ -501,7 +501,7 @@ impl<'m> Checker<'m> {
                 };
                 let Some(kind) = kind else {
                     let word = match &r.kind {
-                        ExprKind::Path(p) => p.head.text.clone(),
+                        ExprKind::Path(p) => p.head.text.to_string(),
                         _ => String::new(),
                     };
                     let help = did_you_mean(&word, self.model.schema.kinds.keys().map(|k| k.as_str()));
@@ -756,8 +756,8 @@ fn list_items(e: &ast::Expr) -> Vec<&ast::Expr> {
 
 fn word_of(e: &ast::Expr) -> Option<String> {
     match &e.kind {
-        ExprKind::Path(p) if p.fields.is_empty() => Some(p.head.text.clone()),
-        ExprKind::Literal(ast::ValueKind::Dotted(d)) => Some(d.clone()),
+        ExprKind::Path(p) if p.fields.is_empty() => Some(p.head.text.to_string()),
+        ExprKind::Literal(ast::ValueKind::Dotted(d)) => Some(d.to_string()),
         _ => None,
     }
 }

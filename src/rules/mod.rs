@@ -35,7 +35,7 @@ pub fn load(model: &Model, diags: &mut Vec<Diagnostic>) -> RuleSet {
         let settings = settings(model, *file, decl, &mut checker.diags);
         if decl.body.is_none() {
             // A rule without a body in a spec changes the severity of an existing rule.
-            match set.rules.get_mut(&decl.id.text) {
+            match set.rules.get_mut(decl.id.text.as_str()) {
                 Some(existing) => {
                     if let Some(sev) = settings.severity {
                         existing.severity = sev;
@@ -62,7 +62,7 @@ pub fn load(model: &Model, diags: &mut Vec<Diagnostic>) -> RuleSet {
             diags.extend(checker.diags);
             continue;
         }
-        if let Some(first) = set.rules.get(&decl.id.text) {
+        if let Some(first) = set.rules.get(decl.id.text.as_str()) {
             checker.diags.push(
                 Diagnostic::new(codes::DUPLICATE_RULE, format!("there is already a rule `{}`", decl.id.text))
                     .primary(*file, decl.id.span, "declared again here")
@@ -102,9 +102,9 @@ pub fn load(model: &Model, diags: &mut Vec<Diagnostic>) -> RuleSet {
         let body = decl.body.as_ref().and_then(|b| checker.body(b));
         let severity = settings.severity.unwrap_or(Severity::Error);
         set.rules.insert(
-            decl.id.text.clone(),
+            decl.id.text.to_string(),
             Rule {
-                id: decl.id.text.clone(),
+                id: decl.id.text.to_string(),
                 title: decl.title.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
                 severity,
                 default_severity: severity,
@@ -548,7 +548,7 @@ fn waivers<'m>(
     let mut out = HashMap::default();
     for w in &model.waivers {
         let node = model.node(w.node);
-        if !set.rules.contains_key(&w.rule.text) {
+        if !set.rules.contains_key(w.rule.text.as_str()) {
             let help = did_you_mean(&w.rule.text, set.rules.keys().map(|k| k.as_str()));
             diags.push(
                 Diagnostic::new(codes::UNKNOWN_RULE, format!("there is no rule `{}` to waive", w.rule.text))
@@ -659,8 +659,12 @@ mod tests {
     fn only_the_rules_that_use_nearest_spend_the_suggestion_budget() {
         let model = gaps_example();
         let set = load(&model, &mut Vec::new());
-        let spending: Vec<&str> =
-            set.rules.values().filter(|r| r.body.as_ref().is_some_and(spends_suggestions)).map(|r| r.id.as_str()).collect();
+        let spending: Vec<&str> = set
+            .rules
+            .values()
+            .filter(|r| r.body.as_ref().is_some_and(spends_suggestions))
+            .map(|r| r.id.as_str())
+            .collect();
         // The stdlib's two Annex A rules that suggest a control for an unknown one.
         assert_eq!(spending.len(), 2, "{spending:?}");
     }

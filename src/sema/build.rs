@@ -140,7 +140,7 @@ impl<'a> Builder<'a> {
         let id = NodeId(self.model.nodes.len() as u32);
         self.model.nodes.push(Node {
             kind,
-            id: block.id.as_ref().map(|i| i.text.clone()),
+            id: block.id.as_ref().map(|i| i.text.to_string()),
             title: block.title.as_mut().map(|t| std::mem::take(&mut t.value)),
             parent,
             file,
@@ -152,13 +152,13 @@ impl<'a> Builder<'a> {
         if let (Some(local), Some(parent)) = (&block.id, parent) {
             let top = self.model.top_level(parent).expect("a parent has a top level");
             let anchors = self.model.anchors.entry(top).or_default();
-            if anchors.contains_key(&local.text) {
+            if anchors.contains_key(local.text.as_str()) {
                 self.diags.push(
                     Diagnostic::new(codes::DUPLICATE_ID, format!("`{}` is declared twice in this item", local.text))
                         .primary(file, local.span, "declared again here"),
                 );
             } else {
-                anchors.insert(local.text.clone(), id);
+                anchors.insert(local.text.to_string(), id);
             }
         }
 
@@ -177,7 +177,7 @@ impl<'a> Builder<'a> {
                 Entry::Block(b) => &mut b.kind,
             };
             let name = ast::Name { text: std::mem::take(&mut name.text), span: name.span };
-            let Some(def) = kind_def.fields.get(&name.text) else {
+            let Some(def) = kind_def.fields.get(name.text.as_str()) else {
                 let help = did_you_mean(&name.text, kind_def.fields.keys().map(|k| k.as_str()))
                     .unwrap_or_else(|| format!("the fields of a `{}` are: {}", kind_def.name, field_list(kind_def)));
                 let what = if matches!(entry, Entry::Block(_)) { "block" } else { "field" };
@@ -388,10 +388,10 @@ impl<'a> Builder<'a> {
 
     /// A reference by name, left for [`super::resolve`]: its text is moved out of the tree, and
     /// not kept at all when it names an item already declared.
-    fn pending(&self, name: &mut String) -> Pending {
+    fn pending(&self, name: &str) -> Pending {
         match self.model.lookup(name) {
             Some(known) => Pending::Known(known),
-            None => Pending::Written { text: std::mem::take(name).into_boxed_str(), colon: None },
+            None => Pending::Written { text: name.into(), colon: None },
         }
     }
 }

@@ -186,9 +186,9 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                         continue;
                     }
                     schema.kinds.insert(
-                        k.name.text.clone(),
+                        k.name.text.to_string(),
                         KindDef {
-                            name: k.name.text.clone(),
+                            name: k.name.text.to_string(),
                             title: k.title.as_ref().map(|t| t.value.clone()),
                             doc: k.doc.as_ref().map(|d| d.value.clone()),
                             nested: k.nested,
@@ -206,7 +206,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                     }
                     let mut members = ByName::default();
                     for m in &e.members {
-                        if members.contains_key(&m.name.text) {
+                        if members.contains_key(m.name.text.as_str()) {
                             diags.push(
                                 Diagnostic::new(
                                     codes::BAD_SCHEMA,
@@ -216,12 +216,12 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                             );
                             continue;
                         }
-                        members.insert(m.name.text.clone(), m.description.as_ref().map(|d| d.value.clone()));
+                        members.insert(m.name.text.to_string(), m.description.as_ref().map(|d| d.value.clone()));
                     }
                     schema.enums.insert(
-                        e.name.text.clone(),
+                        e.name.text.to_string(),
                         EnumDef {
-                            name: e.name.text.clone(),
+                            name: e.name.text.to_string(),
                             title: e.title.as_ref().map(|t| t.value.clone()),
                             doc: e.doc.as_ref().map(|d| d.value.clone()),
                             members,
@@ -237,7 +237,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
     for (file, decl) in decls {
         let mut fields = ByName::default();
         for f in &decl.fields {
-            if fields.contains_key(&f.name.text) {
+            if fields.contains_key(f.name.text.as_str()) {
                 diags.push(
                     Diagnostic::new(
                         codes::BAD_SCHEMA,
@@ -259,9 +259,9 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                 );
             }
             fields.insert(
-                f.name.text.clone(),
+                f.name.text.to_string(),
                 FieldDef {
-                    name: f.name.text.clone(),
+                    name: f.name.text.to_string(),
                     key: f.name.text.as_str().into(),
                     ty,
                     required: f.required,
@@ -273,7 +273,7 @@ pub fn build(files: &[(FileId, &ast::Ast)], diags: &mut Vec<Diagnostic>) -> Sche
                 },
             );
         }
-        schema.kinds.get_mut(&decl.name.text).expect("registered above").fields = fields;
+        schema.kinds.get_mut(decl.name.text.as_str()).expect("registered above").fields = fields;
     }
     schema
 }
@@ -297,10 +297,10 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, file: FileId, diags: &mut Vec<Di
                 if let Some(p) = Prim::from_name(&name.text) {
                     return Some(Type::Prim(p));
                 }
-                if let Some(e) = schema.enums.get_index_of(&name.text) {
+                if let Some(e) = schema.enums.get_index_of(name.text.as_str()) {
                     return Some(Type::Enum(e));
                 }
-                if let Some(k) = schema.kinds.get_index_of(&name.text) {
+                if let Some(k) = schema.kinds.get_index_of(name.text.as_str()) {
                     return Some(if schema.kinds[k].nested { Type::Block(k) } else { Type::Ref(vec![k]) });
                 }
                 diags.push(unknown_type(schema, file, name));
@@ -310,7 +310,7 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, file: FileId, diags: &mut Vec<Di
             // is referred to by the ID it has inside its item: `A.7.4`, or `iso42001:A.7.4`.
             let mut kinds = Vec::new();
             for name in names {
-                match schema.kinds.get_index_of(&name.text) {
+                match schema.kinds.get_index_of(name.text.as_str()) {
                     Some(k) => kinds.push(k),
                     None => diags.push(unknown_type(schema, file, name)),
                 }

@@ -3,6 +3,7 @@
 //! mean against the schema.
 
 use crate::source::Span;
+pub use compact_str::CompactString;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, Default)]
 pub struct Ast {
@@ -41,7 +42,8 @@ impl Item {
 /// A name as written, with where it was written.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Name {
-    pub text: String,
+    /// Short names (24 bytes or less, nearly all of them) are kept inline.
+    pub text: CompactString,
     pub span: Span,
 }
 
@@ -126,13 +128,13 @@ pub enum ValueKind {
     Date(jiff::civil::Date),
     Duration(i64, DurationUnit),
     /// A bare word: a reference, an enum value or a boolean, depending on the field.
-    Word(String),
+    Word(CompactString),
     /// `A.7.4`: a reference to an item with a dotted ID.
-    Dotted(String),
+    Dotted(CompactString),
     /// `iso42001:9.3`
     StdRef {
-        standard: String,
-        clause: String,
+        standard: CompactString,
+        clause: CompactString,
     },
     List(Vec<Value>),
     /// A value that could not be read (an impossible date, say); its error is already reported.

@@ -28,7 +28,7 @@ impl<'d> Cx<'d> {
     }
 
     fn name(&self, pair: &Pair<Rule>) -> Name {
-        Name { text: pair.as_str().to_string(), span: self.span(pair) }
+        Name { text: pair.as_str().into(), span: self.span(pair) }
     }
 
     fn error(&mut self, code: codes::Code, span: Span, message: String, label: &str) -> &mut Diagnostic {
@@ -117,15 +117,13 @@ impl<'d> Cx<'d> {
             Rule::date => self.date(s, span),
             Rule::duration => self.duration(pair, span),
             Rule::name => match s.split_once(':') {
-                Some((standard, clause)) => {
-                    ValueKind::StdRef { standard: standard.to_string(), clause: clause.to_string() }
-                }
-                None if s.contains('.') => ValueKind::Dotted(s.to_string()),
-                None => ValueKind::Word(s.to_string()),
+                Some((standard, clause)) => ValueKind::StdRef { standard: standard.into(), clause: clause.into() },
+                None if s.contains('.') => ValueKind::Dotted(s.into()),
+                None => ValueKind::Word(s.into()),
             },
             Rule::stdref => {
                 let (standard, clause) = s.split_once(':').expect("a standard reference has a colon");
-                ValueKind::StdRef { standard: standard.to_string(), clause: clause.to_string() }
+                ValueKind::StdRef { standard: standard.into(), clause: clause.into() }
             }
             Rule::list => {
                 let inner = pair.into_inner();
@@ -232,7 +230,7 @@ impl<'d> Cx<'d> {
         let span = self.span(&pair);
         let mut decl = KindDecl {
             nested: false,
-            name: Name { text: String::new(), span },
+            name: Name { text: CompactString::default(), span },
             title: None,
             doc: None,
             fields: Vec::new(),
@@ -305,8 +303,13 @@ impl<'d> Cx<'d> {
 
     fn enum_decl(&mut self, pair: Pair<Rule>) -> EnumDecl {
         let span = self.span(&pair);
-        let mut decl =
-            EnumDecl { name: Name { text: String::new(), span }, title: None, doc: None, members: Vec::new(), span };
+        let mut decl = EnumDecl {
+            name: Name { text: CompactString::default(), span },
+            title: None,
+            doc: None,
+            members: Vec::new(),
+            span,
+        };
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::decl_name => decl.name = self.name(&p),
@@ -326,8 +329,13 @@ impl<'d> Cx<'d> {
 
     fn rule_decl(&mut self, pair: Pair<Rule>) -> RuleDecl {
         let span = self.span(&pair);
-        let mut decl =
-            RuleDecl { id: Name { text: String::new(), span }, title: None, fields: Vec::new(), body: None, span };
+        let mut decl = RuleDecl {
+            id: Name { text: CompactString::default(), span },
+            title: None,
+            fields: Vec::new(),
+            body: None,
+            span,
+        };
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::block_id => decl.id = self.name(&p),
@@ -522,7 +530,7 @@ impl<'d> Cx<'d> {
                 }
                 (ExprKind::List(items), depth)
             }
-            Rule::dotted_lit => (ExprKind::Literal(ValueKind::Dotted(pair.as_str().to_string())), 1),
+            Rule::dotted_lit => (ExprKind::Literal(ValueKind::Dotted(pair.as_str().into())), 1),
             _ => (ExprKind::Literal(self.value(pair).kind), 1),
         };
         Some((Expr { kind, span }, depth))
@@ -547,7 +555,7 @@ impl<'d> Cx<'d> {
 
     fn waiver(&mut self, pair: Pair<Rule>) -> Waiver {
         let span = self.span(&pair);
-        let mut rule = Name { text: String::new(), span };
+        let mut rule = Name { text: CompactString::default(), span };
         let mut target = rule.clone();
         let mut entries = Vec::new();
         for p in kids(pair) {
