@@ -203,7 +203,9 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let (def_ty, many, key) = (&def.ty, def.many, def.key.clone());
-            let first = seen.iter().find(|(k, _)| **k == *key).map(|(_, s)| *s);
+            // Every key of a kind is its field's own shared name: the same field is the same
+            // pointer, so no name is compared.
+            let first = seen.iter().find(|(k, _)| std::sync::Arc::ptr_eq(k, &key)).map(|(_, s)| *s);
             match entry {
                 Entry::Field(f) => {
                     if let Some(first) = first {
@@ -240,7 +242,8 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     if let Some(v) = self.value(file, &key, def_ty, &mut f.value) {
-                        fields.insert(key, v);
+                        // Not given before (`seen`), and not a block's field: a new entry.
+                        fields.push_new(key, v);
                     }
                 }
                 Entry::Block(b) => {
@@ -285,7 +288,9 @@ impl<'a> Builder<'a> {
             .fields
             .values()
             .filter(|f| {
-                f.required && !seen.iter().any(|(k, _)| **k == *f.name) && !fields.contains_key(f.name.as_str())
+                f.required
+                    && !seen.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, &f.key))
+                    && !fields.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, &f.key))
             })
             .map(|f| f.name.as_str())
             .collect();

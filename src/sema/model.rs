@@ -36,6 +36,11 @@ impl Fields {
             }
         }
     }
+    /// Adds a field known not to be there yet (the builder has checked), without searching.
+    pub(crate) fn push_new(&mut self, key: Arc<str>, value: Value) {
+        debug_assert!(!self.contains_key(&key), "`{key}` is given once");
+        self.0.push((key, value))
+    }
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
