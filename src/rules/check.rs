@@ -277,7 +277,8 @@ impl<'m> Checker<'m> {
         let Some(filter) = filter else { return (src, None) };
         match self.join(kind, slot, *filter) {
             (rest, Some((field, target))) => {
-                (Source::Referrers { kind, field, target: Box::new(target) }, Some(Box::new(rest)))
+                let at = self.model.schema.kind(kind).fields.get_index_of(field.as_str()).unwrap_or(0) as u32;
+                (Source::Referrers { kind, field, at, target: Box::new(target) }, Some(Box::new(rest)))
             }
             (rest, None) => (src, Some(Box::new(rest))),
         }

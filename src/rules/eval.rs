@@ -63,11 +63,11 @@ pub enum Iter<'a> {
     Vals(std::vec::IntoIter<Val<'a>>),
     /// The members of a list field, converted as they are visited.
     Stored(std::slice::Iter<'a, Value>),
-    /// The nodes of `kind` whose `field` refers to a node, each once.
+    /// The nodes of `kind` whose `field` (its position in the kind) refers to a node, each once.
     Referrers {
         refs: std::slice::Iter<'a, Referrer>,
         kind: u32,
-        field: &'a str,
+        field: u32,
         meta: &'a [Meta],
         last: Option<NodeId>,
     },
@@ -84,7 +84,7 @@ impl<'a> Iterator for Iter<'a> {
             Iter::Referrers { refs, kind, field, meta, last } => loop {
                 let r = refs.next()?;
                 // A list may cite the same node twice; visit each referrer once.
-                if *r.field == **field && meta[r.from.0 as usize].kind == *kind && *last != Some(r.from) {
+                if r.field == *field && meta[r.from.0 as usize].kind == *kind && *last != Some(r.from) {
                     *last = Some(r.from);
                     return Some(Val::Node(r.from));
                 }
@@ -366,12 +366,12 @@ impl<'a> Env<'a> {
         match s {
             Source::Kind(k) => Iter::Nodes(tables.nodes_of_kind.get(*k).map_or(&[][..], |v| v.as_slice()).iter()),
             Source::Once => Iter::Vals(vec![Val::Absent].into_iter()),
-            Source::Referrers { kind, field, target } => {
+            Source::Referrers { kind, at, target, .. } => {
                 let Val::Node(t) = self.eval(target) else { return Iter::Vals(Vec::new().into_iter()) };
                 Iter::Referrers {
                     refs: self.model.referrers(t).iter(),
                     kind: *kind as u32,
-                    field,
+                    field: *at,
                     meta: &tables.meta,
                     last: None,
                 }

@@ -101,7 +101,9 @@ pub enum Source {
     Kind(KindId),
     /// The nodes of `kind` whose field `field` refers to the node `target`: a reverse look-up
     /// through the index, used when the filter says `x.field == target` (or `target in x.field`).
-    Referrers { kind: KindId, field: String, target: Box<Ex> },
+    /// `at` is the field's position among the kind's fields (as [`crate::sema::Referrer`]
+    /// holds it).
+    Referrers { kind: KindId, field: String, at: u32, target: Box<Ex> },
     /// Any list-valued expression.
     Expr(Box<Ex>),
     /// Once, for the spec as a whole (a rule without `for`).

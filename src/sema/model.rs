@@ -131,12 +131,13 @@ pub enum Pending {
     Written { text: Box<str>, colon: Option<u32> },
 }
 
-/// One place that refers to a node: the field `field` of `from`. The name is the schema's key
-/// for the field, shared, not a copy per reference.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One place that refers to a node: a field of `from`, by its position among the fields of
+/// `from`'s kind in the schema (see [`Model::referrer_field`]). Eight bytes: a large spec has
+/// millions of references.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Referrer {
     pub from: NodeId,
-    pub field: Arc<str>,
+    pub field: u32,
 }
 
 /// Top-level items by ID. The table holds node numbers only: an ID is hashed and compared
@@ -262,6 +263,12 @@ impl Model {
     /// Every place that refers to `target`.
     pub fn referrers(&self, target: NodeId) -> &[Referrer] {
         self.referrers.of(target)
+    }
+
+    /// The name of the field through which `r` refers.
+    pub fn referrer_field(&self, r: &Referrer) -> &str {
+        let kind = self.schema.kind(self.node(r.from).kind);
+        kind.fields.get_index(r.field as usize).map_or("", |(name, _)| name.as_str())
     }
 
     /// The nested block `local` inside the top-level item `top` (`iso42001:6.1.3`).

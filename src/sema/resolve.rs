@@ -37,13 +37,17 @@ fn referrers(model: &Model) -> Referrers {
     }
     // Where the next referrer of each target goes.
     let mut next = starts.clone();
-    let unset = Referrer { from: NodeId(0), field: std::sync::Arc::from("") };
+    let unset = Referrer { from: NodeId(0), field: 0 };
     let mut list = vec![unset; starts[starts.len() - 1] as usize];
     for (i, node) in model.nodes.iter().enumerate() {
+        let fields = &model.schema.kind(node.kind).fields;
         for (field, v) in node.fields.iter() {
+            // The field's position in the kind, looked up only for a field that refers.
+            let mut position = None;
             each_ref(v, &mut |t| {
+                let field = *position.get_or_insert_with(|| fields.get_index_of(&**field).unwrap_or(0) as u32);
                 let at = &mut next[t.0 as usize];
-                list[*at as usize] = Referrer { from: NodeId(i as u32), field: field.clone() };
+                list[*at as usize] = Referrer { from: NodeId(i as u32), field };
                 *at += 1;
             });
         }
