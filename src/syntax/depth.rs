@@ -10,8 +10,9 @@ pub const MAX_DEPTH: usize = 64;
 
 /// The deepest tree a rule condition may build, counting each operator (`and`, `or`, `not`,
 /// `+`, a comparison, a quantifier) as a level. Flat chains are read without recursion, but the
-/// type-check and the evaluation recurse once per level on the main thread; this bound keeps
-/// them far inside its stack. The deepest condition in the stdlib is under 10 levels; a longer
+/// type-check and the evaluation recurse once per level (the type-check on the calling thread,
+/// the evaluation there or on the rule pool's threads, whose stacks are 64 MiB); this bound
+/// keeps them far inside those stacks. The deepest condition in the stdlib is under 10 levels; a longer
 /// one is clearer as a list (`x in [a, b, c]`) or as several rules.
 pub const MAX_EXPR_DEPTH: usize = 128;
 
