@@ -656,6 +656,17 @@ mod tests {
     }
 
     #[test]
+    fn a_referrer_names_the_field_it_refers_through() {
+        let model = gaps_example();
+        let risk = model.schema.kind_id("risk").unwrap();
+        let r = model.items_of(risk)[0];
+        let ValueKind::Ref(system) = model.node(r).fields.get("system").unwrap().kind else { panic!("a system") };
+        let through: Vec<&str> =
+            model.referrers(system).iter().filter(|x| x.from == r).map(|x| model.referrer_field(x)).collect();
+        assert_eq!(through, ["system"]);
+    }
+
+    #[test]
     fn only_the_rules_that_use_nearest_spend_the_suggestion_budget() {
         let model = gaps_example();
         let set = load(&model, &mut Vec::new());
