@@ -278,7 +278,7 @@ impl<'m> Checker<'m> {
         match self.join(kind, slot, *filter) {
             (rest, Some((field, target))) => {
                 let at = self.model.schema.kind(kind).fields.get_index_of(field.as_str()).unwrap_or(0) as u32;
-                (Source::Referrers { kind, field, at, target: Box::new(target) }, Some(Box::new(rest)))
+                (Source::Referrers { kind, at, target: Box::new(target) }, Some(Box::new(rest)))
             }
             (rest, None) => (src, Some(Box::new(rest))),
         }

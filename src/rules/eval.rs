@@ -366,7 +366,7 @@ impl<'a> Env<'a> {
         match s {
             Source::Kind(k) => Iter::Nodes(tables.nodes_of_kind.get(*k).map_or(&[][..], |v| v.as_slice()).iter()),
             Source::Once => Iter::Vals(vec![Val::Absent].into_iter()),
-            Source::Referrers { kind, at, target, .. } => {
+            Source::Referrers { kind, at, target } => {
                 let Val::Node(t) = self.eval(target) else { return Iter::Vals(Vec::new().into_iter()) };
                 Iter::Referrers {
                     refs: self.model.referrers(t).iter(),

@@ -99,11 +99,10 @@ pub struct Field {
 pub enum Source {
     /// Every item (or nested block) of a kind.
     Kind(KindId),
-    /// The nodes of `kind` whose field `field` refers to the node `target`: a reverse look-up
-    /// through the index, used when the filter says `x.field == target` (or `target in x.field`).
-    /// `at` is the field's position among the kind's fields (as [`crate::sema::Referrer`]
-    /// holds it).
-    Referrers { kind: KindId, field: String, at: u32, target: Box<Ex> },
+    /// The nodes of `kind` whose field at position `at` among the kind's fields (as
+    /// [`crate::sema::Referrer`] names it) refers to the node `target`: a reverse look-up through
+    /// the index, used when the filter says `x.field == target` (or `target in x.field`).
+    Referrers { kind: KindId, at: u32, target: Box<Ex> },
     /// Any list-valued expression.
     Expr(Box<Ex>),
     /// Once, for the spec as a whole (a rule without `for`).
