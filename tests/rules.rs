@@ -146,3 +146,55 @@ fn only_evaluates_the_rules_asked_for() {
     assert_eq!(messages(&one).len(), 1);
     assert_eq!(one.diagnostics.len(), 1, "{:?}", one.diagnostics);
 }
+
+/// A quantifier over a whole kind whose condition pins a reference (`s.owner == p`) or an ID
+/// (`s.id == "s2"`) is answered from an index. `any`, `none`, `count` and `those` only count
+/// the items that pass, so the index may skip the rest; `all` asks every item of the kind to
+/// pass, so it must see them all: "every system is owned by p1" is false when one is not.
+#[test]
+fn quantifiers_over_a_kind_look_at_every_item_their_meaning_needs() {
+    use aims::compile::{compile_only, stdlib_db, BuiltinScripts};
+    use aims::source::{Origin, SourceFile};
+    let spec = "person p1 \"P1\" { email: \"p1@example.org\" }\n\
+                person p2 \"P2\" { email: \"p2@example.org\" }\n\
+                system s1 \"One\" { owner: p1  purpose: \"x\"  status: active }\n\
+                system s2 \"Two\" { owner: p2  purpose: \"y\"  status: active }\n";
+    // (rule, condition on the person `p`, the persons it fails for)
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("all-owned", "all s in system where s.owner == p", &["p1", "p2"]),
+        ("all-named", "all s in system where s.id == \"s1\"", &["p1", "p2"]),
+        ("all-named-own", "all s in system where s.id == \"s1\" and s.owner == p", &["p1", "p2"]),
+        ("any-owned", "any s in system where s.owner == p and s.status == active", &[]),
+        ("any-named", "any s in system where s.id == \"s3\"", &["p1", "p2"]),
+        ("any-named-own", "any s in system where s.id == \"s2\" and s.owner == p", &["p1"]),
+        ("any-named-var", "any q in person where q.id == p.id", &[]),
+        ("any-named-other", "any s in system where s.id == p.id", &["p1", "p2"]),
+        ("none-named", "none s in system where s.id == \"s2\" and s.status == active", &["p1", "p2"]),
+        ("count-named", "(count s in system where s.id == \"s1\") == 1", &[]),
+        ("count-named-own", "(count s in system where s.id == \"s1\" and s.owner == p) == 1", &["p2"]),
+        ("those-named", "p in (those s in system where s.id == \"s2\").owner", &["p1"]),
+    ];
+    let mut rules = String::new();
+    for (id, condition, _) in cases {
+        rules.push_str(&format!(
+            "rule {id} \"{id}\" {{\n  severity: error\n  for p in person\n    require {condition}\n    message \"{id} fails for {{p}}\"\n}}\n"
+        ));
+    }
+    let mut db = stdlib_db();
+    db.add(SourceFile::new("spec.aims".into(), spec.into(), Origin::Spec));
+    db.add(SourceFile::new("rules.aims".into(), rules, Origin::Spec));
+    let only: Vec<String> = cases.iter().map(|(id, ..)| id.to_string()).collect();
+    let today = jiff::civil::date(2026, 11, 22);
+    let run = compile_only(db, Vec::new(), today, &BuiltinScripts, &aims::cache::ParseAll, Some(&only));
+    let errors: Vec<_> = run.diagnostics.iter().filter(|d| d.code.starts_with('E')).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    for (id, condition, failing) in cases {
+        let got: Vec<String> = run
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == *id)
+            .map(|d| d.message.trim_start_matches(&format!("{id} fails for ")).to_string())
+            .collect();
+        assert_eq!(got, *failing, "`{condition}`");
+    }
+}

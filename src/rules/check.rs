@@ -202,11 +202,14 @@ impl<'m> Checker<'m> {
             ExprKind::Not(inner) => Some((Ex::Not(Box::new(self.condition(inner)?)), Ty::Bool)),
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span),
             ExprKind::Quantified { quantifier, binder, source, filter } => {
-                let (slot, source, filter, _) = self.ranged(binder, source, filter.as_deref())?;
+                // `all x in K where F` asks that every `x` of the kind pass `F`: the filter is the
+                // condition, not a narrowing of what is ranged over, so no look-up may skip items.
+                let narrow = *quantifier != ast::Quantifier::All;
+                let (slot, source, filter, _) = self.ranged(binder, source, filter.as_deref(), narrow)?;
                 Some((Ex::Quantified { quantifier: *quantifier, slot, source, filter }, Ty::Bool))
             }
             ExprKind::Count { binder, source, filter } => {
-                let (slot, source, filter, _) = self.ranged(binder, source, filter.as_deref())?;
+                let (slot, source, filter, _) = self.ranged(binder, source, filter.as_deref(), true)?;
                 Some((Ex::Count { slot, source, filter }, Ty::Int))
             }
             ExprKind::Field(base, seg) => {
@@ -241,19 +244,21 @@ impl<'m> Checker<'m> {
                 Some((Ex::Nearest(Box::new(of_ex), src), Ty::List(Box::new(elem))))
             }
             ExprKind::Those { binder, source, filter } => {
-                let (slot, source, filter, elem) = self.ranged(binder, source, filter.as_deref())?;
+                let (slot, source, filter, elem) = self.ranged(binder, source, filter.as_deref(), true)?;
                 Some((Ex::Those { slot, source, filter }, Ty::List(Box::new(elem))))
             }
         }
     }
 
     /// `NAME in SOURCE where FILTER` of a quantifier or a count: the variable's slot, what it
-    /// ranges over (an index look-up where the filter allows), and the checked filter.
+    /// ranges over (an index look-up where the filter allows and `narrow` says that items
+    /// failing the filter do not count), and the checked filter.
     fn ranged(
         &mut self,
         binder: &ast::Name,
         source: &ast::Path,
         filter: Option<&ast::Expr>,
+        narrow: bool,
     ) -> Option<(usize, Source, Option<Box<Ex>>, Ty)> {
         let (src, ty) = self.source(source, Some(&binder.text))?;
         let slot = self.bind(&binder.text, ty.clone());
@@ -263,7 +268,7 @@ impl<'m> Checker<'m> {
             Some(f) => Some(Box::new(f?)),
             None => None,
         };
-        let (src, filter) = self.indexed(src, slot, filter);
+        let (src, filter) = if narrow { self.indexed(src, slot, filter) } else { (src, filter) };
         Some((slot, src, filter, ty))
     }
 
@@ -280,7 +285,10 @@ impl<'m> Checker<'m> {
                 let at = self.model.schema.kind(kind).fields.get_index_of(field.as_str()).unwrap_or(0) as u32;
                 (Source::Referrers { kind, at, target: Box::new(target) }, Some(Box::new(rest)))
             }
-            (rest, None) => (src, Some(Box::new(rest))),
+            (rest, None) => match named(&rest, slot) {
+                Some(id) => (Source::Named { kind, id: Box::new(id) }, Some(Box::new(rest))),
+                None => (src, Some(Box::new(rest))),
+            },
         }
     }
 
@@ -779,7 +787,9 @@ fn reads(e: &Ex, pick: &dyn Fn(usize) -> bool) -> bool {
             reads(of, pick)
                 || match source {
                     Source::Kind(_) | Source::Once => false,
-                    Source::Referrers { target: e, .. } | Source::Expr(e) => reads(e, pick),
+                    Source::Referrers { target: e, .. } | Source::Named { id: e, .. } | Source::Expr(e) => {
+                        reads(e, pick)
+                    }
                 }
         }
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Compare(_, a, b) | Ex::In(a, b) | Ex::Arith(_, a, b, _) => {
@@ -790,10 +800,28 @@ fn reads(e: &Ex, pick: &dyn Fn(usize) -> bool) -> bool {
             filter.as_ref().is_some_and(|f| reads(f, pick))
                 || match source {
                     Source::Kind(_) | Source::Once => false,
-                    Source::Referrers { target, .. } => reads(target, pick),
+                    Source::Referrers { target, .. } | Source::Named { id: target, .. } => reads(target, pick),
                     Source::Expr(e) => reads(e, pick),
                 }
         }
+    }
+}
+
+/// The first of the `and`-ed conditions of `e` that pins the ID of the variable at `slot`
+/// (`x.id == "A.7.4"`, either way round, against anything that does not read the variable):
+/// what the ID must be.
+fn named(e: &Ex, slot: usize) -> Option<Ex> {
+    match e {
+        Ex::And(a, b) => named(a, slot).or_else(|| named(b, slot)),
+        Ex::Compare(BinOp::Eq, a, b) => [(a, b), (b, a)].into_iter().find_map(|(side, other)| match &**side {
+            Ex::Field(base, f)
+                if f.name == "id" && matches!(**base, Ex::Var(s) if s == slot) && !uses_slot(other, slot) =>
+            {
+                Some((**other).clone())
+            }
+            _ => None,
+        }),
+        _ => None,
     }
 }
 
@@ -825,7 +853,7 @@ fn hoist(e: &mut Ex, next: &mut usize) {
                 hoist(f, next);
             }
             match source {
-                Source::Referrers { target: x, .. } | Source::Expr(x) => hoist(x, next),
+                Source::Referrers { target: x, .. } | Source::Named { id: x, .. } | Source::Expr(x) => hoist(x, next),
                 Source::Kind(_) | Source::Once => {}
             }
         }
@@ -833,7 +861,7 @@ fn hoist(e: &mut Ex, next: &mut usize) {
         Ex::Field(b, _) | Ex::Not(b) | Ex::Truthy(b) | Ex::IsKind(b, _) => hoist(b, next),
         Ex::Nearest(of, source) => {
             hoist(of, next);
-            if let Source::Referrers { target: x, .. } | Source::Expr(x) = source {
+            if let Source::Referrers { target: x, .. } | Source::Named { id: x, .. } | Source::Expr(x) = source {
                 hoist(x, next);
             }
         }

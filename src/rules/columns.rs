@@ -15,6 +15,7 @@ use super::ir::{Body, Ex, Field, Piece, Source};
 use crate::sema::schema::KindId;
 use crate::sema::{Model, NodeId, Value, ValueKind};
 use crate::source::Origin;
+use crate::syntax::ast::DurationUnit;
 
 /// What the rule stage keeps about a node, in one small record.
 #[derive(Clone, Copy, Debug)]
@@ -32,6 +33,17 @@ pub struct Tables {
     pub nodes_of_kind: Vec<Vec<NodeId>>,
     /// By node id.
     pub meta: Vec<Meta>,
+    /// By kind, made on the first look-up by ID in that kind: the hash of each node's ID with
+    /// the node's position in its kind, sorted.
+    named: Vec<std::sync::OnceLock<ByIdHash>>,
+}
+
+/// (hash of a node's ID, the node's position in its kind), sorted.
+type ByIdHash = Box<[(u64, u32)]>;
+
+fn hash_id(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
 }
 
 impl Tables {
@@ -43,7 +55,34 @@ impl Tables {
             meta.push(Meta { kind: n.kind as u32, pos: of_kind.len() as u32, spec: n.origin == Origin::Spec });
             of_kind.push(NodeId(i as u32));
         }
-        Tables { nodes_of_kind, meta }
+        let named = (0..nodes_of_kind.len()).map(|_| std::sync::OnceLock::new()).collect();
+        Tables { nodes_of_kind, meta, named }
+    }
+
+    /// The nodes of `kind` whose ID is `id`, in model order (nested blocks of different items
+    /// may share an ID). Costs a binary search once the kind's table is made (one pass over the
+    /// kind, on the first call for it), where a scan would read every node of the kind.
+    pub fn named(&self, model: &Model, kind: KindId, id: &str) -> Vec<NodeId> {
+        let (Some(nodes), Some(table)) = (self.nodes_of_kind.get(kind), self.named.get(kind)) else {
+            return Vec::new();
+        };
+        let table = table.get_or_init(|| {
+            let mut t: Vec<(u64, u32)> = nodes
+                .iter()
+                .enumerate()
+                .filter_map(|(pos, n)| Some((hash_id(model.node(*n).id.as_deref()?), pos as u32)))
+                .collect();
+            t.sort_unstable();
+            t.into_boxed_slice()
+        });
+        let h = hash_id(id);
+        let from = table.partition_point(|(x, _)| *x < h);
+        table[from..]
+            .iter()
+            .take_while(|(x, _)| *x == h)
+            .map(|(_, pos)| nodes[*pos as usize])
+            .filter(|n| model.node(*n).id.as_deref() == Some(id))
+            .collect()
     }
 
     pub fn meta(&self, n: NodeId) -> Meta {
@@ -62,7 +101,8 @@ pub enum Cell<'a> {
     Date(jiff::civil::Date),
     Enum(u32, u32),
     Node(NodeId),
-    /// Text, durations, lists and anything else: converted when read.
+    Duration(i64, DurationUnit),
+    /// Text, lists and anything else: converted when read.
     Other(&'a Value),
     /// A blank text or an empty list: there, but not truthy (known without reading it again).
     Empty(&'a Value),
@@ -81,12 +121,23 @@ impl<'a> Cell<'a> {
             ValueKind::Date(d) => Cell::Date(*d),
             ValueKind::Enum(e, i) if u32::try_from(*e).is_ok() => Cell::Enum(*e as u32, *i),
             ValueKind::Ref(n) | ValueKind::Block(n) => Cell::Node(*n),
+            ValueKind::Duration(n, u) => Cell::Duration(*n, *u),
             // Only while the model is built; reads as a missing value.
             ValueKind::Unresolved(_) => Cell::Absent,
-            ValueKind::Text(t) if t.trim().is_empty() => Cell::Empty(v),
+            ValueKind::Text(t) if blank(t) => Cell::Empty(v),
             ValueKind::List(items) if items.is_empty() => Cell::Empty(v),
             _ => Cell::Other(v),
         }
+    }
+}
+
+/// Whether a text is empty or only white space, as [`str::trim`] says: most texts start
+/// with a printable ASCII character, which answers without a walk over the text.
+pub(crate) fn blank(t: &str) -> bool {
+    match t.as_bytes().first() {
+        None => true,
+        Some(&b) if b > b' ' && b.is_ascii() => false,
+        Some(_) => t.trim().is_empty(),
     }
 }
 
@@ -172,10 +223,26 @@ fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, fields: &[u32]) -> 
     let def = model.schema.kind(kind);
     let keys: Vec<&str> =
         fields.iter().filter_map(|i| def.fields.get_index(*i as usize).map(|(k, _)| k.as_str())).collect();
+    // A node's field shares its key with the schema's declaration (see `FieldDef::key`), so it
+    // is found by the key's address, among every field of the kind, sorted: the column it
+    // fills, or none. A key the schema does not share is found by its name.
+    let mut by_address: Vec<(usize, Option<usize>)> = def
+        .fields
+        .values()
+        .map(|d| (std::sync::Arc::as_ptr(&d.key) as *const u8 as usize, keys.iter().position(|k| **k == *d.key)))
+        .collect();
+    by_address.sort_unstable();
+    let column = |key: &std::sync::Arc<str>| {
+        let address = std::sync::Arc::as_ptr(key) as *const u8 as usize;
+        match by_address.binary_search_by_key(&address, |(a, _)| *a) {
+            Ok(i) => by_address[i].1,
+            Err(_) => keys.iter().position(|k| **k == **key),
+        }
+    };
     let mut cols: Vec<Vec<Cell<'a>>> = keys.iter().map(|_| vec![Cell::Absent; nodes.len()]).collect();
     for (pos, n) in nodes.iter().enumerate() {
         for (key, v) in model.node(*n).fields.iter() {
-            if let Some(c) = keys.iter().position(|k| **k == **key) {
+            if let Some(c) = column(key) {
                 cols[c][pos] = list_cell(v, &mut members).unwrap_or_else(|| Cell::of(Some(v)));
             }
         }
@@ -222,7 +289,7 @@ pub(crate) fn each_ex(b: &Body, visit: &mut dyn FnMut(&Ex)) {
 
 fn source_ex(s: &Source, visit: &mut dyn FnMut(&Ex)) {
     match s {
-        Source::Referrers { target: e, .. } | Source::Expr(e) => walk_ex(e, visit),
+        Source::Referrers { target: e, .. } | Source::Named { id: e, .. } | Source::Expr(e) => walk_ex(e, visit),
         Source::Kind(_) | Source::Once => {}
     }
 }
@@ -325,6 +392,32 @@ mod tests {
         let person = m.schema.kind_id("person").unwrap();
         let elsewhere = Field { name: "status".into(), at: vec![(person, 0)] };
         assert!(same(cols.get(&m, &tables, s1, &elsewhere), cols.get(&m, &tables, s1, &status)));
+    }
+
+    #[test]
+    fn a_text_is_blank_exactly_when_trimming_leaves_nothing() {
+        for t in
+            ["", " ", "\t\n", "x", " x", "x ", "\u{a0}", "\u{a0}x", "\u{b}", "\u{1}", "\u{7f}", "é", "\u{2003}\u{3000}"]
+        {
+            assert_eq!(blank(t), t.trim().is_empty(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn a_look_up_by_id_finds_every_node_of_the_kind_with_that_id_in_model_order() {
+        let m = model("system s1 \"One\" { purpose: \"x\"  status: active }\n");
+        let tables = Tables::new(&m);
+        let clause = m.schema.kind_id("clause").unwrap();
+        // Standards number their clauses alike: 6.1 is a clause of more than one catalogue.
+        let scan: Vec<NodeId> =
+            tables.nodes_of_kind[clause].iter().copied().filter(|n| m.node(*n).id.as_deref() == Some("6.1")).collect();
+        assert!(scan.len() >= 2, "{scan:?}");
+        assert_eq!(tables.named(&m, clause, "6.1"), scan);
+        assert!(tables.named(&m, clause, "6.1.99").is_empty());
+        let system = m.schema.kind_id("system").unwrap();
+        assert_eq!(tables.named(&m, system, "s1"), vec![m.lookup("s1").unwrap()]);
+        // Another kind's item of that ID is not one of this kind's.
+        assert!(tables.named(&m, clause, "s1").is_empty());
     }
 
     #[test]

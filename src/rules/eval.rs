@@ -63,6 +63,8 @@ pub enum Iter<'a> {
     Vals(std::vec::IntoIter<Val<'a>>),
     /// The members of a list field, converted as they are visited.
     Stored(std::slice::Iter<'a, Value>),
+    /// The members of a list field, from the cells of its column.
+    Cells(std::slice::Iter<'a, Cell<'a>>),
     /// The nodes of `kind` whose `field` (its position in the kind) refers to a node, each once.
     Referrers {
         refs: std::slice::Iter<'a, Referrer>,
@@ -81,6 +83,7 @@ impl<'a> Iterator for Iter<'a> {
             Iter::Nodes(n) => n.next().map(|n| Val::Node(*n)),
             Iter::Vals(v) => v.next(),
             Iter::Stored(v) => v.next().map(value),
+            Iter::Cells(c) => c.next().map(|c| cell_val(*c)),
             Iter::Referrers { refs, kind, field, meta, last } => loop {
                 let r = refs.next()?;
                 // A list may cite the same node twice; visit each referrer once.
@@ -376,12 +379,22 @@ impl<'a> Env<'a> {
                     last: None,
                 }
             }
+            Source::Named { kind, id } => {
+                let nodes = match self.eval(id) {
+                    Val::Text(t) => tables.named(self.model, *kind, &t),
+                    _ => Vec::new(),
+                };
+                Iter::Vals(nodes.into_iter().map(Val::Node).collect::<Vec<_>>().into_iter())
+            }
             Source::Expr(e) => {
                 let v = match &**e {
                     Ex::Field(base, f) if !is_heading(f) => match self.eval(base) {
                         Val::Node(n) => match self.stored(n, f) {
-                            Cell::List(Value { kind: ValueKind::List(items), .. }, _)
-                            | Cell::Other(Value { kind: ValueKind::List(items), .. }) => {
+                            // The members' cells, filled with the column: no read of the Model.
+                            Cell::List(_, at) => {
+                                return Iter::Cells(self.columns.members(tables.meta(n).kind, at).iter())
+                            }
+                            Cell::Other(Value { kind: ValueKind::List(items), .. }) => {
                                 return Iter::Stored(items.iter())
                             }
                             one => cell_val(one),
@@ -578,6 +591,7 @@ fn cell_val(c: Cell<'_>) -> Val<'_> {
         Cell::Date(d) => Val::Date(d),
         Cell::Enum(e, i) => Val::Enum(e as usize, i),
         Cell::Node(n) => Val::Node(n),
+        Cell::Duration(n, u) => Val::Duration(n, u),
         Cell::Other(v) | Cell::Empty(v) | Cell::List(v, _) => value(v),
     }
 }
@@ -616,7 +630,7 @@ pub fn truthy(v: &Val) -> bool {
         Val::Absent => false,
         Val::Bool(b) => *b,
         Val::List(items) => !items.is_empty(),
-        Val::Text(t) => !t.trim().is_empty(),
+        Val::Text(t) => !super::columns::blank(t),
         _ => true,
     }
 }

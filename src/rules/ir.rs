@@ -103,6 +103,9 @@ pub enum Source {
     /// [`crate::sema::Referrer`] names it) refers to the node `target`: a reverse look-up through
     /// the index, used when the filter says `x.field == target` (or `target in x.field`).
     Referrers { kind: KindId, at: u32, target: Box<Ex> },
+    /// The nodes of `kind` whose ID is the text `id` evaluates to, in model order: a look-up by
+    /// ID, used when the filter says `x.id == "A.7.4"` (the condition stays in the filter).
+    Named { kind: KindId, id: Box<Ex> },
     /// Any list-valued expression.
     Expr(Box<Ex>),
     /// Once, for the spec as a whole (a rule without `for`).

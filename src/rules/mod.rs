@@ -600,7 +600,9 @@ pub fn kinds_searched<'m>(model: &'m Model, rule: &Rule) -> Vec<&'m str> {
 /// Whether a rule ranges over a kind (for listing).
 pub fn ranges_over<'m>(model: &'m Model, rule: &Rule) -> Option<&'m str> {
     match rule.body.as_ref()?.source {
-        Source::Kind(k) | Source::Referrers { kind: k, .. } => Some(&model.schema.kind(k).name),
+        Source::Kind(k) | Source::Referrers { kind: k, .. } | Source::Named { kind: k, .. } => {
+            Some(&model.schema.kind(k).name)
+        }
         Source::Expr(_) | Source::Once => None,
     }
 }

@@ -80,7 +80,7 @@ pub(super) fn ex_kinds(e: &Ex, out: &mut Vec<usize>) {
 
 fn source_kinds(s: &Source, out: &mut Vec<usize>) {
     match s {
-        Source::Kind(k) | Source::Referrers { kind: k, .. } => out.push(*k),
+        Source::Kind(k) | Source::Referrers { kind: k, .. } | Source::Named { kind: k, .. } => out.push(*k),
         Source::Expr(e) => ex_kinds(e, out),
         Source::Once => {}
     }
