@@ -146,8 +146,20 @@ pub(crate) fn blank(t: &str) -> bool {
 struct OfKind<'a> {
     /// The positions (in the kind's schema) of the fields the rules read, each once.
     fields: Vec<u32>,
+    /// By position in the kind's schema: the field's place in `fields`, or `u32::MAX`.
+    column_of: Vec<u32>,
     /// Filled on the first read, by whichever thread reads first (the others wait for it).
     filled: std::sync::OnceLock<Filled<'a>>,
+}
+
+impl OfKind<'_> {
+    fn index_columns(&mut self) {
+        let len = self.fields.iter().map(|i| *i as usize + 1).max().unwrap_or(0);
+        self.column_of = vec![u32::MAX; len];
+        for (c, i) in self.fields.iter().enumerate() {
+            self.column_of[*i as usize] = c as u32;
+        }
+    }
 }
 
 /// The columns of a kind, one per entry of [`OfKind::fields`], and the members of their lists.
@@ -180,6 +192,9 @@ impl<'a> Columns<'a> {
                 }
             }
         }
+        for of_kind in &mut out {
+            of_kind.index_columns();
+        }
         Columns { kinds: out }
     }
 
@@ -204,7 +219,7 @@ impl<'a> Columns<'a> {
         let kind = meta.kind as KindId;
         let column = f.at.iter().find(|(k, _)| *k == kind).and_then(|(_, index)| {
             let of_kind = self.kinds.get(kind)?;
-            let c = of_kind.fields.iter().position(|i| i == index)?;
+            let c = *of_kind.column_of.get(*index as usize).filter(|c| **c != u32::MAX)? as usize;
             let filled = of_kind.filled.get_or_init(|| fill(model, tables, kind, &of_kind.fields));
             Some(filled.cols[c][meta.pos as usize])
         });
@@ -375,6 +390,7 @@ mod tests {
         // A rule that reads `status` and `owner`, not `purpose`.
         let mut cols = Columns { kinds: (0..m.schema.kinds.len()).map(|_| OfKind::default()).collect() };
         cols.kinds[system].fields = vec![status.at[0].1, owner.at[0].1];
+        cols.kinds[system].index_columns();
         let s1 = m.lookup("s1").unwrap();
         let s2 = m.lookup("s2").unwrap();
         for n in [s1, s2] {

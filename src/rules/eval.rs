@@ -163,7 +163,11 @@ impl<'a> Env<'a> {
         match e {
             Ex::Lit(l) => lit(l),
             Ex::Today => Val::Date(self.today),
-            Ex::Var(s) => self.slots[*s].clone(),
+            // Most variables hold an item: copied without the general clone.
+            Ex::Var(s) => match &self.slots[*s] {
+                Val::Node(n) => Val::Node(*n),
+                v => v.clone(),
+            },
             Ex::Field(base, f) => {
                 let b = self.eval(base);
                 self.field(b, f)
