@@ -1,10 +1,11 @@
 //! Source files and byte spans: the one place that maps offsets to lines and columns, and the
 //! one place that slices text by byte offsets without splitting a character.
 //!
-//! Positions are computed from tables built once per file: the start of every line (a line
-//! ends at `\n`, `\r\n` or a lone `\r`) and, for files that are not plain ASCII, the number of
-//! characters before every [`CHAR_STEP`]-th byte. A line and column is then a binary search
-//! and a scan of at most `CHAR_STEP` bytes, however long the line.
+//! Positions are computed from tables built once per file, on the first question about a
+//! position in it: the start of every line (a line ends at `\n`, `\r\n` or a lone `\r`) and,
+//! for files that are not plain ASCII, the number of characters before every [`CHAR_STEP`]-th
+//! byte. A line and column is then a binary search and a scan of at most `CHAR_STEP` bytes,
+//! however long the line.
 
 use serde::Serialize;
 use std::ops::Range;
@@ -51,14 +52,22 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     pub origin: Origin,
+    /// Made on the first question about a position: a run that reports nothing about a file
+    /// (most files of a large, clean spec) never makes them.
+    positions: std::sync::OnceLock<Positions>,
+}
+
+/// The tables that turn a byte offset into a line and a column.
+#[derive(Debug)]
+struct Positions {
     line_starts: Vec<u32>,
     /// Characters before byte `k * CHAR_STEP`; empty when the text is ASCII (a byte is a character).
     char_checkpoints: Vec<u32>,
 }
 
-impl SourceFile {
-    pub fn new(name: String, text: String, origin: Origin) -> Self {
-        let line_starts = line_starts(&text);
+impl Positions {
+    fn of(text: &str) -> Positions {
+        let line_starts = line_starts(text);
         let char_checkpoints = if text.is_ascii() {
             Vec::new()
         } else {
@@ -75,19 +84,30 @@ impl SourceFile {
             }
             out
         };
-        SourceFile { name, text, origin, line_starts, char_checkpoints }
+        Positions { line_starts, char_checkpoints }
+    }
+}
+
+impl SourceFile {
+    pub fn new(name: String, text: String, origin: Origin) -> Self {
+        SourceFile { name, text, origin, positions: std::sync::OnceLock::new() }
+    }
+
+    fn positions(&self) -> &Positions {
+        self.positions.get_or_init(|| Positions::of(&self.text))
     }
 
     /// 0-based index of the line holding a byte offset (the last line for offsets past the end).
     pub fn line_index(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len()) as u32;
-        self.line_starts.partition_point(|&s| s <= offset) - 1
+        self.positions().line_starts.partition_point(|&s| s <= offset) - 1
     }
 
     /// Byte range of a line, its line break included; `None` past the last line.
     pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
-        let start = *self.line_starts.get(line)? as usize;
-        let end = self.line_starts.get(line + 1).map_or(self.text.len(), |e| *e as usize);
+        let line_starts = &self.positions().line_starts;
+        let start = *line_starts.get(line)? as usize;
+        let end = line_starts.get(line + 1).map_or(self.text.len(), |e| *e as usize);
         Some(start..end)
     }
 
@@ -95,23 +115,24 @@ impl SourceFile {
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = floor_char(&self.text, offset as usize);
         let line = self.line_index(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.positions().line_starts[line] as usize;
         (line + 1, self.chars_before(offset) - self.chars_before(start) + 1)
     }
 
     /// Number of characters in `text[..offset]`, `offset` being a character boundary.
     fn chars_before(&self, offset: usize) -> usize {
-        if self.char_checkpoints.is_empty() {
+        let checkpoints = &self.positions().char_checkpoints;
+        if checkpoints.is_empty() {
             return offset;
         }
         let k = offset / CHAR_STEP;
         let from = k * CHAR_STEP;
         let counted = self.text.as_bytes()[from..offset].iter().filter(|b| !is_continuation(**b)).count();
-        self.char_checkpoints[k] as usize + counted
+        checkpoints[k] as usize + counted
     }
 
     pub fn line_starts(&self) -> &[u32] {
-        &self.line_starts
+        &self.positions().line_starts
     }
 }
 
