@@ -12,12 +12,41 @@ use crate::syntax::ast::{self, Entry};
 pub(crate) struct Builder<'a> {
     pub model: Model,
     pub diags: &'a mut Vec<Diagnostic>,
+    /// By kind: what every node of the kind is checked against, read once from the schema.
+    shapes: Vec<Shape>,
+}
+
+/// What the builder needs of a kind for each of its nodes.
+struct Shape {
+    /// How many computed fields (scores) are added later.
+    computed: usize,
+    /// The keys of the required fields, in schema order.
+    required: Vec<std::sync::Arc<str>>,
+    /// The schema positions of the entries of the last node of the kind, in the order written:
+    /// the nodes of a kind are mostly written alike, so the `j`-th entry of the next is first
+    /// compared with the field at `order[j]`, and looked up by name only when it is another.
+    order: Vec<u32>,
 }
 
 impl<'a> Builder<'a> {
     pub fn new(schema: Schema, diags: &'a mut Vec<Diagnostic>) -> Self {
         let by_kind = vec![Vec::new(); schema.kinds.len()];
-        Builder { model: Model { schema: std::sync::Arc::new(schema), by_kind, ..Model::default() }, diags }
+        Builder::with_model(Model { schema: std::sync::Arc::new(schema), by_kind, ..Model::default() }, diags)
+    }
+
+    /// A builder that adds to `model` (whose schema it checks against).
+    pub fn with_model(model: Model, diags: &'a mut Vec<Diagnostic>) -> Self {
+        let shapes = model
+            .schema
+            .kinds
+            .values()
+            .map(|k| Shape {
+                computed: k.fields.values().filter(|f| f.computed).count(),
+                required: k.fields.values().filter(|f| f.required).map(|f| f.key.clone()).collect(),
+                order: Vec::new(),
+            })
+            .collect();
+        Builder { model, diags, shapes }
     }
 
     /// Takes the file's values out of its tree (texts are moved, not copied); the tree is not
@@ -166,18 +195,33 @@ impl<'a> Builder<'a> {
         let kind_def = schema.kind(kind);
         // One allocation per node: room for every entry written (a block of a list-valued
         // field joins the others' list) and for the computed fields added later (scores).
-        let computed = kind_def.fields.values().filter(|f| f.computed).count();
+        let computed = self.shapes[kind].computed;
         let mut fields = Fields::with_capacity(block.entries.len() + computed);
         // Fields given so far, with where: a block has a handful, so a list beats a map.
         let mut seen: Vec<(std::sync::Arc<str>, crate::source::Span)> = Vec::with_capacity(block.entries.len());
-        for entry in block.entries.iter_mut() {
+        for (j, entry) in block.entries.iter_mut().enumerate() {
             // The tree is consumed: the name is moved out of it, not copied.
             let name = match entry {
                 Entry::Field(f) => &mut f.name,
                 Entry::Block(b) => &mut b.kind,
             };
             let name = ast::Name { text: std::mem::take(&mut name.text), span: name.span };
-            let Some(def) = kind_def.fields.get(name.text.as_str()) else {
+            let order = &mut self.shapes[kind].order;
+            let predicted = order
+                .get(j)
+                .and_then(|i| kind_def.fields.get_index(*i as usize))
+                .filter(|(k, _)| k.as_str() == name.text.as_str())
+                .map(|(_, def)| def);
+            let found = predicted.or_else(|| {
+                let (i, _, def) = kind_def.fields.get_full(name.text.as_str())?;
+                if j < order.len() {
+                    order[j] = i as u32;
+                } else if j == order.len() {
+                    order.push(i as u32);
+                }
+                Some(def)
+            });
+            let Some(def) = found else {
                 let help = did_you_mean(&name.text, kind_def.fields.keys().map(|k| k.as_str()))
                     .unwrap_or_else(|| format!("the fields of a `{}` are: {}", kind_def.name, field_list(kind_def)));
                 let what = if matches!(entry, Entry::Block(_)) { "block" } else { "field" };
@@ -284,17 +328,17 @@ impl<'a> Builder<'a> {
             }
         }
 
-        let missing: Vec<&str> = kind_def
-            .fields
-            .values()
-            .filter(|f| {
-                f.required
-                    && !seen.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, &f.key))
-                    && !fields.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, &f.key))
+        let missing: Vec<std::sync::Arc<str>> = self.shapes[kind]
+            .required
+            .iter()
+            .filter(|key| {
+                !seen.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, key))
+                    && !fields.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, key))
             })
-            .map(|f| f.name.as_str())
+            .cloned()
             .collect();
         for name in missing {
+            let name = &*name;
             let what = match &block.id {
                 Some(i) => format!("`{} {}`", kind_def.name, i.text),
                 None => format!("this `{}`", kind_def.name),

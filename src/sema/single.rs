@@ -76,7 +76,7 @@ pub fn check_file(model: &mut Model, file: FileId, text: &str) -> Vec<Diagnostic
     let aside = SetAside::take(model, file);
     let first_new = model.nodes.len();
     let mut sema = Vec::new();
-    let mut builder = Builder { model: std::mem::take(model), diags: &mut sema };
+    let mut builder = Builder::with_model(std::mem::take(model), &mut sema);
     builder.file(file, Origin::Spec, &mut ast);
     *model = builder.model;
     aside.place_new(model, first_new);
