@@ -12,6 +12,7 @@
 //! in a table of their own ([`Meta`]), so that none of these needs the node either.
 
 use super::ir::{Body, Ex, Field, Piece, Source};
+use crate::sema::model::hash_id;
 use crate::sema::schema::KindId;
 use crate::sema::{Model, NodeId, Value, ValueKind};
 use crate::source::Origin;
@@ -40,11 +41,6 @@ pub struct Tables {
 
 /// (hash of a node's ID, the node's position in its kind), sorted.
 type ByIdHash = Box<[(u64, u32)]>;
-
-fn hash_id(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(id)
-}
 
 impl Tables {
     pub fn new(model: &Model) -> Tables {
@@ -153,6 +149,11 @@ struct OfKind<'a> {
 }
 
 impl OfKind<'_> {
+    /// The column of the field at position `index` of the kind's schema, if rules read it.
+    fn column(&self, index: usize) -> Option<usize> {
+        self.column_of.get(index).filter(|c| **c != u32::MAX).map(|c| *c as usize)
+    }
+
     fn index_columns(&mut self) {
         let len = self.fields.iter().map(|i| *i as usize + 1).max().unwrap_or(0);
         self.column_of = vec![u32::MAX; len];
@@ -219,8 +220,8 @@ impl<'a> Columns<'a> {
         let kind = meta.kind as KindId;
         let column = f.at.iter().find(|(k, _)| *k == kind).and_then(|(_, index)| {
             let of_kind = self.kinds.get(kind)?;
-            let c = *of_kind.column_of.get(*index as usize).filter(|c| **c != u32::MAX)? as usize;
-            let filled = of_kind.filled.get_or_init(|| fill(model, tables, kind, &of_kind.fields));
+            let c = of_kind.column(*index as usize)?;
+            let filled = of_kind.filled.get_or_init(|| fill(model, tables, kind, of_kind));
             Some(filled.cols[c][meta.pos as usize])
         });
         match column {
@@ -232,29 +233,22 @@ impl<'a> Columns<'a> {
 
 /// The columns of `fields` (positions in the schema of `kind`) for every node of the kind, in
 /// one pass over the nodes.
-fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, fields: &[u32]) -> Filled<'a> {
+fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, of_kind: &OfKind<'_>) -> Filled<'a> {
     let mut members = Vec::new();
     let nodes = &tables.nodes_of_kind[kind];
     let def = model.schema.kind(kind);
-    let keys: Vec<&str> =
-        fields.iter().filter_map(|i| def.fields.get_index(*i as usize).map(|(k, _)| k.as_str())).collect();
     // A node's field shares its key with the schema's declaration (see `FieldDef::key`), so it
     // is found by the key's address, among every field of the kind, sorted: the column it
     // fills, or none. A key the schema does not share is found by its name.
-    let mut by_address: Vec<(usize, Option<usize>)> = def
-        .fields
-        .values()
-        .map(|d| (std::sync::Arc::as_ptr(&d.key) as *const u8 as usize, keys.iter().position(|k| **k == *d.key)))
-        .collect();
+    let address = |key: &std::sync::Arc<str>| std::sync::Arc::as_ptr(key) as *const u8 as usize;
+    let mut by_address: Vec<(usize, Option<usize>)> =
+        def.fields.values().enumerate().map(|(i, d)| (address(&d.key), of_kind.column(i))).collect();
     by_address.sort_unstable();
-    let column = |key: &std::sync::Arc<str>| {
-        let address = std::sync::Arc::as_ptr(key) as *const u8 as usize;
-        match by_address.binary_search_by_key(&address, |(a, _)| *a) {
-            Ok(i) => by_address[i].1,
-            Err(_) => keys.iter().position(|k| **k == **key),
-        }
+    let column = |key: &std::sync::Arc<str>| match by_address.binary_search_by_key(&address(key), |(a, _)| *a) {
+        Ok(i) => by_address[i].1,
+        Err(_) => def.fields.get_index_of(&**key).and_then(|i| of_kind.column(i)),
     };
-    let mut cols: Vec<Vec<Cell<'a>>> = keys.iter().map(|_| vec![Cell::Absent; nodes.len()]).collect();
+    let mut cols: Vec<Vec<Cell<'a>>> = of_kind.fields.iter().map(|_| vec![Cell::Absent; nodes.len()]).collect();
     for (pos, n) in nodes.iter().enumerate() {
         for (key, v) in model.node(*n).fields.iter() {
             if let Some(c) = column(key) {

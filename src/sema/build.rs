@@ -328,17 +328,16 @@ impl<'a> Builder<'a> {
             }
         }
 
-        let missing: Vec<std::sync::Arc<str>> = self.shapes[kind]
+        let missing: Vec<&str> = self.shapes[kind]
             .required
             .iter()
             .filter(|key| {
                 !seen.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, key))
                     && !fields.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, key))
             })
-            .cloned()
+            .map(|key| &**key)
             .collect();
         for name in missing {
-            let name = &*name;
             let what = match &block.id {
                 Some(i) => format!("`{} {}`", kind_def.name, i.text),
                 None => format!("this `{}`", kind_def.name),

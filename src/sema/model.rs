@@ -145,7 +145,8 @@ pub struct Referrer {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Ids(hashbrown::HashTable<NodeId>);
 
-fn hash_id(id: &str) -> u64 {
+/// The hash of an item's ID, as the tables of IDs (here and in the rule stage) file it.
+pub(crate) fn hash_id(id: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(id)
 }

@@ -12,8 +12,8 @@ pub const MAX_DEPTH: usize = 64;
 /// `+`, a comparison, a quantifier) as a level. Flat chains are read without recursion, but the
 /// type-check and the evaluation recurse once per level (the type-check on the calling thread,
 /// the evaluation there or on the rule pool's threads, whose stacks are 64 MiB); this bound
-/// keeps them far inside those stacks. The deepest condition in the stdlib is under 10 levels; a longer
-/// one is clearer as a list (`x in [a, b, c]`) or as several rules.
+/// keeps them far inside those stacks. The deepest condition in the stdlib is under 10 levels;
+/// a longer one is clearer as a list (`x in [a, b, c]`) or as several rules.
 pub const MAX_EXPR_DEPTH: usize = 128;
 
 /// The offset where the text first nests more than [`MAX_DEPTH`] levels, if it does.
