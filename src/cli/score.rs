@@ -216,9 +216,9 @@ fn rows(model: &crate::sema::Model, s: &Scoring) -> Vec<Row> {
                 likelihood: text("likelihood"),
                 impact: text("impact"),
                 score: r.score,
-                level: r.level.clone(),
+                level: r.level.to_string(),
                 residual_score: worst.map(|w| w.score),
-                residual_level: worst.map(|w| w.level.clone()),
+                residual_level: worst.map(|w| w.level.to_string()),
                 above_appetite: r.above_appetite,
             }
         })

@@ -20,6 +20,7 @@ use crate::source::{FileId, SourceFile, Span};
 use rayon::prelude::*;
 use rhai::{Dynamic, EvalAltResult, AST};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A scored risk (inherent) and its treatments' residual scores.
 #[derive(Debug, Clone, Serialize)]
@@ -27,11 +28,12 @@ pub struct Scored {
     #[serde(skip)]
     pub risk: NodeId,
     pub score: f64,
-    pub level: String,
+    /// Shared with every other risk of the same level: a large spec has tens of thousands.
+    pub level: Arc<str>,
     pub residual: Vec<ResidualScore>,
     /// The level the appetite is compared with: the highest residual level, or the inherent
     /// level when no treatment records a residual.
-    pub effective_level: String,
+    pub effective_level: Arc<str>,
     pub above_appetite: bool,
 }
 
@@ -40,7 +42,7 @@ pub struct ResidualScore {
     #[serde(skip)]
     pub treatment: NodeId,
     pub score: f64,
-    pub level: String,
+    pub level: Arc<str>,
 }
 
 /// One cell of the likelihood x impact matrix.
@@ -187,7 +189,10 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
     let first = diags.len();
     // Every risk after the first runaway (in file order) is unscored, whatever its thread did.
     let first_runaway = sandbox.first_runaway().unwrap_or(usize::MAX);
-    let mut setter = Setter::default();
+    // The level names, shared by every scored risk; and the computed fields, queued here in
+    // file order and written after the loop, on the pool.
+    let names: Vec<Arc<str>> = levels.iter().map(|l| Arc::from(l.as_str())).collect();
+    let mut writes = Writes::new(model, &computed);
     for (index, (c, mut d)) in computed.into_iter().enumerate() {
         let c = match c {
             Outcome::Scored(Computed { risk, .. }) | Outcome::Failed(risk, _) if index > first_runaway => {
@@ -199,7 +204,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             diags.append(&mut d);
         }
         match c {
-            Outcome::Scored(c) => risks.push(apply(model, &mut setter, c, &levels, levels_enum, appetite)),
+            Outcome::Scored(c) => risks.push(apply(&mut writes, c, &names, appetite)),
             Outcome::NoScales => {}
             Outcome::Failed(risk, reason) => unscored.push(Unscored { risk, reason }),
             Outcome::Skipped(risk) => {
@@ -209,6 +214,7 @@ pub fn run(model: &mut Model, script: &SourceFile, file: FileId, diags: &mut Vec
             }
         }
     }
+    writes.apply(model, levels_enum);
     // The runaway is reported once, with the count of the risks it left unscored.
     if skipped > 0 {
         if let Some(d) = diags[first..].iter_mut().find(|d| d.code == codes::SCRIPT_RUNAWAY.id) {
@@ -339,35 +345,102 @@ impl Inputs<'_> {
     }
 }
 
-/// Writes one risk's scores into the Model as computed fields.
-fn apply(
-    model: &mut Model,
-    setter: &mut Setter,
-    c: Computed,
-    levels: &[String],
-    levels_enum: EnumId,
-    appetite: Option<u32>,
-) -> Scored {
-    let mut residual = Vec::new();
+/// Queues one risk's scores as computed fields of the Model, and the record reports read.
+fn apply(writes: &mut Writes, c: Computed, names: &[Arc<str>], appetite: Option<u32>) -> Scored {
+    let mut residual = Vec::with_capacity(c.residual.len());
     for &(t, res, score, level) in &c.residual {
-        setter.set(model, res, c::SCORE, ValueKind::Decimal(score));
-        setter.set(model, res, c::LEVEL, ValueKind::Enum(levels_enum, level as u32));
-        residual.push(ResidualScore { treatment: t, score, level: levels[level].clone() });
+        writes.push(res, Put::Score(score));
+        writes.push(res, Put::Level(level as u32));
+        residual.push(ResidualScore { treatment: t, score, level: names[level].clone() });
     }
     // The appetite is compared with the highest residual level, or the inherent level when no
     // treatment records a residual.
     let effective = c.residual.iter().map(|r| r.3).max().unwrap_or(c.level);
     let above = appetite.is_some_and(|a| effective as u32 > a);
-    setter.set(model, c.risk, c::SCORE, ValueKind::Decimal(c.score));
-    setter.set(model, c.risk, c::LEVEL, ValueKind::Enum(levels_enum, c.level as u32));
-    setter.set(model, c.risk, c::ABOVE_APPETITE, ValueKind::Bool(above));
+    writes.push(c.risk, Put::Score(c.score));
+    writes.push(c.risk, Put::Level(c.level as u32));
+    writes.push(c.risk, Put::AboveAppetite(above));
     Scored {
         risk: c.risk,
         score: c.score,
-        level: levels[c.level].clone(),
+        level: names[c.level].clone(),
         residual,
-        effective_level: levels[effective].clone(),
+        effective_level: names[effective].clone(),
         above_appetite: above,
+    }
+}
+
+/// One computed field of a risk or of a residual block.
+#[derive(Clone, Copy)]
+enum Put {
+    Score(f64),
+    /// The level's place among the declared levels.
+    Level(u32),
+    AboveAppetite(bool),
+}
+
+impl Put {
+    const FIELDS: [&'static str; 3] = [c::SCORE, c::LEVEL, c::ABOVE_APPETITE];
+
+    /// Its field's place in [`Put::FIELDS`], and its value.
+    fn value(self, levels_enum: EnumId) -> (usize, ValueKind) {
+        match self {
+            Put::Score(n) => (0, ValueKind::Decimal(n)),
+            Put::Level(i) => (1, ValueKind::Enum(levels_enum, i)),
+            Put::AboveAppetite(b) => (2, ValueKind::Bool(b)),
+        }
+    }
+}
+
+/// The computed fields of every scored risk and residual block, written into the Model at the
+/// end, those the schema declares (the schema decides what rules can read).
+struct Writes {
+    /// By kind, the schema's key of each of [`Put::FIELDS`], when the kind declares it as
+    /// computed.
+    keys: Vec<[Option<Arc<str>>; 3]>,
+    /// In the order the risks come.
+    queued: Vec<(NodeId, Put)>,
+}
+
+impl Writes {
+    /// Room for the fields of every scored risk of `computed`, made once.
+    fn new(model: &Model, computed: &[(Outcome, Vec<Diagnostic>)]) -> Writes {
+        let keys = (model.schema.kinds.values())
+            .map(|k| Put::FIELDS.map(|f| k.fields.get(f).filter(|d| d.computed).map(|d| d.key.clone())))
+            .collect();
+        let room = computed
+            .iter()
+            .map(|(c, _)| match c {
+                Outcome::Scored(c) => 3 + 2 * c.residual.len(),
+                _ => 0,
+            })
+            .sum();
+        Writes { keys, queued: Vec::with_capacity(room) }
+    }
+
+    fn push(&mut self, node: NodeId, put: Put) {
+        self.queued.push((node, put));
+    }
+
+    /// Writes every queued field. The node table is cut into runs written on the pool at once:
+    /// a run's writes are found by a binary search of the queue sorted by node, and each
+    /// node's writes keep their order, so the Model is the same as one written in turn.
+    fn apply(self, model: &mut Model, levels_enum: EnumId) {
+        const RUN: usize = 4096;
+        let Writes { keys, mut queued } = self;
+        queued.sort_by_key(|(node, _)| *node);
+        model.nodes.par_chunks_mut(RUN).enumerate().for_each(|(run, nodes)| {
+            let first = run * RUN;
+            let from = queued.partition_point(|(n, _)| (n.0 as usize) < first);
+            let to = queued.partition_point(|(n, _)| (n.0 as usize) < first + nodes.len());
+            for &(n, put) in &queued[from..to] {
+                let node = &mut nodes[n.0 as usize - first];
+                let (field, kind) = put.value(levels_enum);
+                let Some(Some(key)) = keys.get(node.kind).map(|k| &k[field]) else { continue };
+                let span = node.header;
+                node.fields.insert(key.clone(), Value { kind, span });
+            }
+        });
     }
 }
 
@@ -382,31 +455,6 @@ fn enum_field(fields: &crate::sema::model::Fields, name: &str) -> Option<u32> {
     match fields.get(name).map(|v| &v.kind) {
         Some(ValueKind::Enum(_, i)) => Some(*i),
         _ => None,
-    }
-}
-
-/// Writes computed fields, those the schema declares (the schema decides what rules can read).
-/// Which ones it declares is looked up once per kind and field, not once per risk.
-#[derive(Default)]
-struct Setter {
-    keys: Vec<(crate::sema::schema::KindId, &'static str, Option<std::sync::Arc<str>>)>,
-}
-
-impl Setter {
-    fn set(&mut self, model: &mut Model, node: NodeId, field: &'static str, kind: ValueKind) {
-        let k = model.node(node).kind;
-        let key = match self.keys.iter().find(|(kk, f, _)| *kk == k && *f == field) {
-            Some((.., key)) => key.clone(),
-            None => {
-                let key = model.schema.kind(k).fields.get(field).filter(|f| f.computed).map(|def| def.key.clone());
-                self.keys.push((k, field, key.clone()));
-                key
-            }
-        };
-        if let Some(key) = key {
-            let span = model.node(node).header;
-            model.nodes[node.0 as usize].fields.insert(key, Value { kind, span });
-        }
     }
 }
 
@@ -657,8 +705,8 @@ impl<'a> Runner<'a> {
             }
         };
         let v = self.call(Some((known, score.to_bits())), c::FN_LEVEL, arg, what, item)?;
-        let text = v.clone().into_immutable_string().ok().map(|s| s.to_string());
-        if let Some(i) = text.as_ref().and_then(|t| levels.iter().position(|l| l == t)) {
+        let text = v.clone().into_immutable_string().ok();
+        if let Some(i) = text.as_ref().and_then(|t| levels.iter().position(|l| l == t.as_str())) {
             return Some(i);
         }
         self.failed = true;
