@@ -137,7 +137,7 @@ fn field(model: &Model, node: NodeId, path: &str) -> Option<String> {
 
 fn show(model: &Model, v: &Value) -> String {
     match &v.kind {
-        ValueKind::Text(t) => t.clone(),
+        ValueKind::Text(t) => t.to_string(),
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Decimal(n) | ValueKind::Percent(n) => n.to_string(),
         ValueKind::Bool(b) => if *b { "yes" } else { "no" }.to_string(),

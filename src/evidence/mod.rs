@@ -49,13 +49,13 @@ pub fn collect(model: &Model) -> Vec<EvidenceFile> {
         let Some(path) = node.fields.get(EVIDENCE_PATH) else { continue };
         let ValueKind::Text(text) = &path.kind else { continue };
         let pinned = node.fields.get(EVIDENCE_HASH).and_then(|v| match &v.kind {
-            ValueKind::Text(h) => Some((h.clone(), v.span)),
+            ValueKind::Text(h) => Some((h.to_string(), v.span)),
             _ => None,
         });
         out.push(EvidenceFile {
             node: NodeId(i as u32),
             file: node.file,
-            path: text.clone(),
+            path: text.to_string(),
             path_span: path.span,
             pinned,
         });

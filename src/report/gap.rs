@@ -414,7 +414,7 @@ fn flag(model: &Model, node: NodeId, field: &str) -> Option<bool> {
 
 fn text(model: &Model, node: NodeId, field: &str) -> Option<String> {
     match model.node(node).fields.get(field).map(|v| &v.kind) {
-        Some(ValueKind::Text(t)) => Some(t.clone()),
+        Some(ValueKind::Text(t)) => Some(t.to_string()),
         _ => None,
     }
 }
@@ -553,7 +553,7 @@ fn exclusion(model: &Model, id: &str) -> Option<String> {
     }
     let excluded = matches!(d.fields.get(crate::contract::APPLICABLE).map(|v| &v.kind), Some(ValueKind::Bool(false)));
     match d.fields.get(crate::contract::JUSTIFICATION).map(|v| &v.kind) {
-        Some(ValueKind::Text(why)) if excluded => Some(why.clone()),
+        Some(ValueKind::Text(why)) if excluded => Some(why.to_string()),
         _ => None,
     }
 }

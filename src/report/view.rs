@@ -100,7 +100,7 @@ fn collect_blocks(v: &Value, out: &mut Vec<NodeId>) {
 /// A value as text.
 pub fn show(model: &Model, v: &Value) -> String {
     match &v.kind {
-        ValueKind::Text(t) => t.clone(),
+        ValueKind::Text(t) => t.to_string(),
         ValueKind::Int(i) => i.to_string(),
         ValueKind::Decimal(d) => number(*d),
         ValueKind::Percent(p) => format!("{}%", number(*p)),

@@ -240,11 +240,12 @@ fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, of_kind: &OfKind<'_
     // A node's field shares its key with the schema's declaration (see `FieldDef::key`), so it
     // is found by the key's address, among every field of the kind, sorted: the column it
     // fills, or none. A key the schema does not share is found by its name.
-    let address = |key: &std::sync::Arc<str>| std::sync::Arc::as_ptr(key) as *const u8 as usize;
+    let address = |key: &crate::sema::model::FieldName| key.address();
     let mut by_address: Vec<(usize, Option<usize>)> =
         def.fields.values().enumerate().map(|(i, d)| (address(&d.key), of_kind.column(i))).collect();
     by_address.sort_unstable();
-    let column = |key: &std::sync::Arc<str>| match by_address.binary_search_by_key(&address(key), |(a, _)| *a) {
+    let column = |key: &crate::sema::model::FieldName| match by_address.binary_search_by_key(&address(key), |(a, _)| *a)
+    {
         Ok(i) => by_address[i].1,
         Err(_) => def.fields.get_index_of(&**key).and_then(|i| of_kind.column(i)),
     };
@@ -346,7 +347,7 @@ mod tests {
         assert!(matches!(Cell::of(Some(&d)), Cell::Date(x) if x == date));
         assert!(matches!(Cell::of(Some(&r)), Cell::Node(NodeId(7))));
         assert!(matches!(Cell::of(Some(&t)), Cell::Other(_)));
-        let (blank, empty) = (v(ValueKind::Text("  ".into())), v(ValueKind::List(Vec::new())));
+        let (blank, empty) = (v(ValueKind::Text("  ".into())), v(ValueKind::List(Box::new([]))));
         assert!(matches!(Cell::of(Some(&blank)), Cell::Empty(_)));
         assert!(matches!(Cell::of(Some(&empty)), Cell::Empty(_)));
         // Small enough that a column of thousands stays in the cache.

@@ -397,7 +397,7 @@ impl Put {
 struct Writes {
     /// By kind, the schema's key of each of [`Put::FIELDS`], when the kind declares it as
     /// computed.
-    keys: Vec<[Option<Arc<str>>; 3]>,
+    keys: Vec<[Option<crate::sema::model::FieldName>; 3]>,
     /// In the order the risks come.
     queued: Vec<(NodeId, Put)>,
 }

@@ -21,7 +21,7 @@ struct Shape {
     /// How many computed fields (scores) are added later.
     computed: usize,
     /// The keys of the required fields, in schema order.
-    required: Vec<std::sync::Arc<str>>,
+    required: Vec<super::model::FieldName>,
     /// The schema positions of the entries of the last node of the kind, in the order written:
     /// the nodes of a kind are mostly written alike, so the `j`-th entry of the next is first
     /// compared with the field at `order[j]`, and looked up by name only when it is another.
@@ -198,7 +198,7 @@ impl<'a> Builder<'a> {
         let computed = self.shapes[kind].computed;
         let mut fields = Fields::with_capacity(block.entries.len() + computed);
         // Fields given so far, with where: a block has a handful, so a list beats a map.
-        let mut seen: Vec<(std::sync::Arc<str>, crate::source::Span)> = Vec::with_capacity(block.entries.len());
+        let mut seen: Vec<(super::model::FieldName, crate::source::Span)> = Vec::with_capacity(block.entries.len());
         for (j, entry) in block.entries.iter_mut().enumerate() {
             // The tree is consumed: the name is moved out of it, not copied.
             let name = match entry {
@@ -249,7 +249,7 @@ impl<'a> Builder<'a> {
             let (def_ty, many, key) = (&def.ty, def.many, def.key.clone());
             // Every key of a kind is its field's own shared name: the same field is the same
             // pointer, so no name is compared.
-            let first = seen.iter().find(|(k, _)| std::sync::Arc::ptr_eq(k, &key)).map(|(_, s)| *s);
+            let first = seen.iter().find(|(k, _)| k.same(&key)).map(|(_, s)| *s);
             match entry {
                 Entry::Field(f) => {
                     if let Some(first) = first {
@@ -305,10 +305,14 @@ impl<'a> Builder<'a> {
                         match fields.get_mut(&key) {
                             Some(Value { kind: ValueKind::List(list), span }) => {
                                 *span = span.to(b.span);
-                                list.push(value);
+                                // Kept without spare room: grown by exactly one.
+                                let mut grown = std::mem::take(list).into_vec();
+                                grown.reserve_exact(1);
+                                grown.push(value);
+                                *list = grown.into_boxed_slice();
                             }
                             _ => {
-                                fields.insert(key, Value { kind: ValueKind::List(vec![value]), span: b.span });
+                                fields.insert(key, Value { kind: ValueKind::List(Box::new([value])), span: b.span });
                             }
                         }
                     } else if let Some(first) = first {
@@ -331,10 +335,7 @@ impl<'a> Builder<'a> {
         let missing: Vec<&str> = self.shapes[kind]
             .required
             .iter()
-            .filter(|key| {
-                !seen.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, key))
-                    && !fields.iter().any(|(k, _)| std::sync::Arc::ptr_eq(k, key))
-            })
+            .filter(|key| !seen.iter().any(|(k, _)| k.same(key)) && !fields.iter().any(|(k, _)| k.same(key)))
             .map(|key| &**key)
             .collect();
         for name in missing {
@@ -360,12 +361,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Converts a written value to the field's type, or reports why it does not fit.
-    fn value(&mut self, file: FileId, field: &std::sync::Arc<str>, ty: &Type, v: &mut ast::Value) -> Option<Value> {
+    fn value(&mut self, file: FileId, field: &super::model::FieldName, ty: &Type, v: &mut ast::Value) -> Option<Value> {
         use ast::ValueKind as W;
         let span = v.span;
         let kind = match (ty, &mut v.kind) {
             (_, W::Invalid) => return None,
-            (Type::Prim(Prim::Text), W::String(s) | W::Text(s)) => ValueKind::Text(std::mem::take(s)),
+            (Type::Prim(Prim::Text), W::String(s) | W::Text(s)) => ValueKind::Text(std::mem::take(s).into_boxed_str()),
             (Type::Prim(Prim::Int), W::Integer(n)) => ValueKind::Int(*n),
             (Type::Prim(Prim::Decimal), W::Decimal(n)) => ValueKind::Decimal(*n),
             (Type::Prim(Prim::Decimal), W::Integer(n)) => ValueKind::Decimal(*n as f64),
@@ -375,10 +376,7 @@ impl<'a> Builder<'a> {
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "yes" | "true") => ValueKind::Bool(true),
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "no" | "false") => ValueKind::Bool(false),
             (Type::Prim(Prim::StdRef) | Type::Ref(_), W::StdRef { standard, clause }) => {
-                ValueKind::Unresolved(Pending::Written {
-                    text: format!("{standard}:{clause}").into_boxed_str(),
-                    colon: Some(standard.len() as u32),
-                })
+                ValueKind::Unresolved(Pending::Written(format!("{standard}:{clause}").into_boxed_str()))
             }
             (Type::Prim(Prim::StdRef), W::Dotted(name)) | (Type::Ref(_), W::Word(name) | W::Dotted(name)) => {
                 ValueKind::Unresolved(self.pending(name))
@@ -410,14 +408,16 @@ impl<'a> Builder<'a> {
                         out.push(v);
                     }
                 }
-                ValueKind::List(out)
+                ValueKind::List(out.into_boxed_slice())
             }
             // One value where a list is expected is a list of one: a field that became a list
             // (a system's operator roles, its suppliers) keeps accepting the specs written
             // before, and authors need not bracket the common case.
             (Type::List(inner), written) if !matches!(written, W::List(_)) => {
                 let inner = (**inner).clone();
-                return self.value(file, field, &inner, v).map(|one| Value { kind: ValueKind::List(vec![one]), span });
+                return self
+                    .value(file, field, &inner, v)
+                    .map(|one| Value { kind: ValueKind::List(Box::new([one])), span });
             }
             (_, written) => {
                 let expected = self.model.schema.describe_type(ty);
@@ -439,7 +439,7 @@ impl<'a> Builder<'a> {
     fn pending(&self, name: &str) -> Pending {
         match self.model.lookup(name) {
             Some(known) => Pending::Known(known),
-            None => Pending::Written { text: name.into(), colon: None },
+            None => Pending::Written(name.into()),
         }
     }
 }

@@ -8,11 +8,72 @@ use indexmap::IndexMap;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
+/// A field's name as the schema declares it ([`super::schema::FieldDef::key`]), shared by every
+/// node that has the field. One pointer wide (the length lives with the text): a large spec
+/// has millions of fields, and each carries its name.
+#[derive(Clone)]
+pub struct FieldName(Arc<Box<str>>);
+
+impl FieldName {
+    pub fn new(name: &str) -> FieldName {
+        FieldName(Arc::new(name.into()))
+    }
+
+    /// Whether both are the same shared name (not only equal texts).
+    pub fn same(&self, other: &FieldName) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Where the shared name lives: equal for the same name, whichever node holds it.
+    pub(crate) fn address(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+}
+
+impl From<&str> for FieldName {
+    fn from(name: &str) -> FieldName {
+        FieldName::new(name)
+    }
+}
+
+impl std::ops::Deref for FieldName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for FieldName {
+    fn eq(&self, other: &FieldName) -> bool {
+        self.same(other) || **self == **other
+    }
+}
+
+impl Eq for FieldName {}
+
+impl std::hash::Hash for FieldName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state)
+    }
+}
+
+impl std::fmt::Debug for FieldName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Display for FieldName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
 /// The fields of a node, in the order written. A node has a handful of fields, so a short
 /// list searched in order is smaller and faster than a hash map; keys are shared with the
 /// schema's field declaration, so no field name is allocated per node.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Fields(Vec<(Arc<str>, Value)>);
+pub struct Fields(Vec<(FieldName, Value)>);
 
 impl Fields {
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -25,8 +86,8 @@ impl Fields {
         self.get(name).is_some()
     }
     /// Sets a field, replacing its value if it is already there.
-    pub fn insert(&mut self, key: Arc<str>, value: Value) {
-        match self.get_mut(&key) {
+    pub fn insert(&mut self, key: FieldName, value: Value) {
+        match self.0.iter_mut().find(|(k, _)| *k == key).map(|(_, v)| v) {
             Some(v) => *v = value,
             None => {
                 // Fields are added one at a time after a node is built (computed scores): the
@@ -37,14 +98,14 @@ impl Fields {
         }
     }
     /// Adds a field known not to be there yet (the builder has checked), without searching.
-    pub(crate) fn push_new(&mut self, key: Arc<str>, value: Value) {
+    pub(crate) fn push_new(&mut self, key: FieldName, value: Value) {
         debug_assert!(!self.contains_key(&key), "`{key}` is given once");
         self.0.push((key, value))
     }
-    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&FieldName, &Value)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Arc<str>, &mut Value)> {
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&FieldName, &mut Value)> {
         self.0.iter_mut().map(|(k, v)| (&*k, v))
     }
     pub fn values(&self) -> impl Iterator<Item = &Value> {
@@ -66,9 +127,11 @@ impl Fields {
 }
 
 impl<'a> IntoIterator for &'a Fields {
-    type Item = (&'a Arc<str>, &'a Value);
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'a, (Arc<str>, Value)>, fn(&'a (Arc<str>, Value)) -> (&'a Arc<str>, &'a Value)>;
+    type Item = (&'a FieldName, &'a Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (FieldName, Value)>,
+        fn(&'a (FieldName, Value)) -> (&'a FieldName, &'a Value),
+    >;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, v)| (k, v))
     }
@@ -100,9 +163,12 @@ pub struct Value {
     pub span: Span,
 }
 
+/// 24 bytes (a [`Value`] 32, a field 40): a large spec holds millions of values, so every
+/// variant is at most two words, a text and a list are boxed slices without spare room, and a
+/// pending reference keeps its written name alone.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
-    Text(String),
+    Text(Box<str>),
     Int(i64),
     Decimal(f64),
     Percent(f64),
@@ -113,7 +179,7 @@ pub enum ValueKind {
     Enum(EnumId, u32),
     Ref(NodeId),
     Block(NodeId),
-    List(Vec<Value>),
+    List(Box<[Value]>),
     /// A reference not yet resolved (only while the model is being built).
     Unresolved(Pending),
 }
@@ -127,8 +193,9 @@ pub enum ValueKind {
 pub enum Pending {
     /// An item ID that was already declared when the value was read.
     Known(NodeId),
-    /// A name as written (`priya`, `A.7.4`), or `standard:clause` when `colon` is its colon.
-    Written { text: Box<str>, colon: Option<u32> },
+    /// A name as written (`priya`, `A.7.4`), or `standard:clause`: a name never holds a colon
+    /// (the parser reads `x:y` as a standard reference), so the first colon is that one.
+    Written(Box<str>),
 }
 
 /// One place that refers to a node: a field of `from`, by its position among the fields of
@@ -243,7 +310,7 @@ pub struct Model {
 #[derive(Clone, Debug)]
 pub struct Placeholder {
     pub node: NodeId,
-    pub field: Arc<str>,
+    pub field: FieldName,
     pub span: Span,
 }
 
@@ -305,5 +372,29 @@ impl Model {
     /// Number of top-level items that come from the spec (not the stdlib).
     pub fn spec_item_count(&self) -> usize {
         self.items.iter().filter(|i| self.node(**i).origin == Origin::Spec).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sizes the memory figures of a large spec rest on (docs: ARCHITECTURE.md, The Model).
+    #[test]
+    fn values_and_fields_stay_small() {
+        assert_eq!(std::mem::size_of::<FieldName>(), 8);
+        assert_eq!(std::mem::size_of::<ValueKind>(), 24);
+        assert_eq!(std::mem::size_of::<Value>(), 32);
+        assert_eq!(std::mem::size_of::<(FieldName, Value)>(), 40);
+    }
+
+    #[test]
+    fn field_names_are_equal_by_text_and_the_same_by_address() {
+        let (a, b) = (FieldName::new("owner"), FieldName::new("owner"));
+        assert_eq!(a, b);
+        assert!(!a.same(&b) && a.same(&a.clone()));
+        assert_ne!(a, FieldName::new("owners"));
+        assert_eq!(&*a, "owner");
+        assert_eq!(format!("{a} {a:?}"), "owner \"owner\"");
     }
 }

@@ -113,7 +113,7 @@ fn allowed(ty: &Type) -> &[KindId] {
 
 /// Where a reference is written: the field `field`, which may point to `allowed`.
 struct At<'a> {
-    field: &'a std::sync::Arc<str>,
+    field: &'a super::model::FieldName,
     allowed: &'a [KindId],
     file: FileId,
 }
@@ -133,7 +133,13 @@ fn resolve_value(
     match &mut value.kind {
         ValueKind::List(items) => {
             items.iter_mut().for_each(|v| resolve_value(model, nested, at, v, diags, budget));
-            items.retain(|v| !matches!(v.kind, ValueKind::Unresolved(_)));
+            // A reference that names nothing is dropped (its diagnostic says why); the list is
+            // made again only then.
+            if items.iter().any(|v| matches!(v.kind, ValueKind::Unresolved(_))) {
+                let mut kept = std::mem::take(items).into_vec();
+                kept.retain(|v| !matches!(v.kind, ValueKind::Unresolved(_)));
+                *items = kept.into_boxed_slice();
+            }
         }
         ValueKind::Unresolved(p) => {
             if let Some(target) = lookup(model, nested, at, p, value.span, diags, budget) {
@@ -157,8 +163,8 @@ fn lookup(
     let (file, allowed, field) = (at.file, at.allowed, at.field);
     let target = match p {
         Pending::Known(target) => *target,
-        Pending::Written { text, colon: Some(colon) } => {
-            let (standard, clause) = (&text[..*colon as usize], &text[*colon as usize + 1..]);
+        Pending::Written(text) if text.contains(':') => {
+            let (standard, clause) = text.split_once(':').unwrap_or_default();
             let Some(top) = model.lookup(standard) else {
                 let help = suggest(budget, || {
                     did_you_mean(standard, model.anchors.keys().filter_map(|t| model.node(*t).id.as_deref()))
@@ -190,7 +196,7 @@ fn lookup(
             };
             anchor
         }
-        Pending::Written { text: name, colon: None } => {
+        Pending::Written(name) => {
             let in_nested = || {
                 let candidates: Vec<NodeId> = nested
                     .0

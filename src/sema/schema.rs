@@ -84,7 +84,7 @@ pub enum Type {
 pub struct FieldDef {
     pub name: String,
     /// The name, shared by every node that has the field.
-    pub key: std::sync::Arc<str>,
+    pub key: super::model::FieldName,
     pub ty: Type,
     pub required: bool,
     pub many: bool,
