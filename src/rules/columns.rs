@@ -240,15 +240,14 @@ fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, of_kind: &OfKind<'_
     // A node's field shares its key with the schema's declaration (see `FieldDef::key`), so it
     // is found by the key's address, among every field of the kind, sorted: the column it
     // fills, or none. A key the schema does not share is found by its name.
-    let address = |key: &crate::sema::model::FieldName| key.address();
     let mut by_address: Vec<(usize, Option<usize>)> =
-        def.fields.values().enumerate().map(|(i, d)| (address(&d.key), of_kind.column(i))).collect();
+        def.fields.values().enumerate().map(|(i, d)| (d.key.address(), of_kind.column(i))).collect();
     by_address.sort_unstable();
-    let column = |key: &crate::sema::model::FieldName| match by_address.binary_search_by_key(&address(key), |(a, _)| *a)
-    {
-        Ok(i) => by_address[i].1,
-        Err(_) => def.fields.get_index_of(&**key).and_then(|i| of_kind.column(i)),
-    };
+    let column =
+        |key: &crate::sema::model::FieldName| match by_address.binary_search_by_key(&key.address(), |(a, _)| *a) {
+            Ok(i) => by_address[i].1,
+            Err(_) => def.fields.get_index_of(&**key).and_then(|i| of_kind.column(i)),
+        };
     let mut cols: Vec<Vec<Cell<'a>>> = of_kind.fields.iter().map(|_| vec![Cell::Absent; nodes.len()]).collect();
     for (pos, n) in nodes.iter().enumerate() {
         for (key, v) in model.node(*n).fields.iter() {

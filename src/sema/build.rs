@@ -199,6 +199,9 @@ impl<'a> Builder<'a> {
         let mut fields = Fields::with_capacity(block.entries.len() + computed);
         // Fields given so far, with where: a block has a handful, so a list beats a map.
         let mut seen: Vec<(super::model::FieldName, crate::source::Span)> = Vec::with_capacity(block.entries.len());
+        // The blocks of each list-valued field, gathered while the node is read and boxed once
+        // at the end: a list grown one block at a time would be copied once per block.
+        let mut blocks: Vec<(super::model::FieldName, Vec<Value>)> = Vec::new();
         for (j, entry) in block.entries.iter_mut().enumerate() {
             // The tree is consumed: the name is moved out of it, not copied.
             let name = match entry {
@@ -302,17 +305,17 @@ impl<'a> Builder<'a> {
                     let child = self.node(file, origin, *child_kind, b, Some(id));
                     let value = Value { kind: ValueKind::Block(child), span: b.span };
                     if many {
-                        match fields.get_mut(&key) {
-                            Some(Value { kind: ValueKind::List(list), span }) => {
-                                *span = span.to(b.span);
-                                // Kept without spare room: grown by exactly one.
-                                let mut grown = std::mem::take(list).into_vec();
-                                grown.reserve_exact(1);
-                                grown.push(value);
-                                *list = grown.into_boxed_slice();
+                        match blocks.iter_mut().find(|(k, _)| k.same(&key)) {
+                            Some((_, list)) => {
+                                if let Some(v) = fields.get_mut(&key) {
+                                    v.span = v.span.to(b.span);
+                                }
+                                list.push(value);
                             }
-                            _ => {
-                                fields.insert(key, Value { kind: ValueKind::List(Box::new([value])), span: b.span });
+                            None => {
+                                // In the place of the first block; filled in below.
+                                fields.insert(key.clone(), Value { kind: ValueKind::List(Box::new([])), span: b.span });
+                                blocks.push((key, vec![value]));
                             }
                         }
                     } else if let Some(first) = first {
@@ -329,6 +332,12 @@ impl<'a> Builder<'a> {
                         fields.insert(key, value);
                     }
                 }
+            }
+        }
+
+        for (key, list) in blocks {
+            if let Some(v) = fields.get_mut(&key) {
+                v.kind = ValueKind::List(list.into_boxed_slice());
             }
         }
 
