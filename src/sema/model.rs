@@ -207,10 +207,12 @@ pub struct Referrer {
     pub field: u32,
 }
 
-/// Top-level items by ID. The table holds node numbers only: an ID is hashed and compared
-/// where the node keeps it ([`Node::id`]), not kept a second time as a key.
+/// Top-level items by ID. The table holds node numbers with the hash of each one's ID: an ID
+/// is compared where the node keeps it ([`Node::id`]), not kept a second time as a key, and the
+/// stored hash answers most probes and every regrowth of the table without a visit to the node
+/// (a large spec has a hundred thousand items, each in a node of its own in memory).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Ids(hashbrown::HashTable<NodeId>);
+pub(crate) struct Ids(hashbrown::HashTable<(u64, NodeId)>);
 
 /// The hash of an item's ID, as the tables of IDs (here and in the rule stage) file it.
 pub(crate) fn hash_id(id: &str) -> u64 {
@@ -224,33 +226,35 @@ fn id_of(nodes: &[Node], n: NodeId) -> &str {
 
 impl Ids {
     pub(crate) fn get(&self, nodes: &[Node], id: &str) -> Option<NodeId> {
-        self.0.find(hash_id(id), |n| id_of(nodes, *n) == id).copied()
+        let h = hash_id(id);
+        self.0.find(h, |(x, n)| *x == h && id_of(nodes, *n) == id).map(|(_, n)| *n)
     }
 
     /// Registers `node` under its ID; `Err` with the node that has the ID already.
     pub(crate) fn insert(&mut self, nodes: &[Node], node: NodeId) -> Result<(), NodeId> {
         let id = id_of(nodes, node);
-        match self.0.entry(hash_id(id), |n| id_of(nodes, *n) == id, |n| hash_id(id_of(nodes, *n))) {
-            hashbrown::hash_table::Entry::Occupied(first) => Err(*first.get()),
+        let h = hash_id(id);
+        match self.0.entry(h, |(x, n)| *x == h && id_of(nodes, *n) == id, |(x, _)| *x) {
+            hashbrown::hash_table::Entry::Occupied(first) => Err(first.get().1),
             hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(node);
+                v.insert((h, node));
                 Ok(())
             }
         }
     }
 
     pub(crate) fn remove(&mut self, nodes: &[Node], node: NodeId) {
-        if let Ok(entry) = self.0.find_entry(hash_id(id_of(nodes, node)), |n| *n == node) {
+        if let Ok(entry) = self.0.find_entry(hash_id(id_of(nodes, node)), |(_, n)| *n == node) {
             entry.remove();
         }
     }
 
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(NodeId) -> bool) {
-        self.0.retain(|n| keep(*n));
+        self.0.retain(|(_, n)| keep(*n));
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.0.iter().copied()
+        self.0.iter().map(|(_, n)| *n)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Resolves references once every ID is known: item IDs (`priya`, `A.7.4`) and standard
 //! references (`iso42001:6.1.3`). Records who refers to whom, for reverse look-ups.
 
-use super::model::{Model, NodeId, Pending, Referrer, Referrers, Value, ValueKind};
+use super::model::{FieldName, Fields, Model, NodeId, Pending, Referrer, Referrers, Value, ValueKind};
 use super::schema::{KindId, Type};
 use crate::diagnostics::{closest, codes, did_you_mean, Diagnostic};
 use crate::source::FileId;
@@ -12,25 +12,18 @@ const SUGGESTION_BUDGET: usize = 200;
 
 /// Resolves every reference of the model, then records who refers to whom.
 pub(crate) fn resolve(model: &mut Model, diags: &mut Vec<Diagnostic>) {
-    resolve_from(model, 0, diags);
-    model.referrers = referrers(model);
+    let found = resolve_from(model, 0, diags);
+    model.referrers = referrers(model.nodes.len(), found);
 }
 
-/// The referrers table, from the resolved references (every `Ref` of the model comes from the
-/// resolver: the builder leaves them pending and scoring adds none). Counted in one pass over
-/// the nodes and filled in a second, so that it is built at its final size, with no list per
-/// target and no spare room.
-fn referrers(model: &Model) -> Referrers {
-    fn each_ref(v: &Value, f: &mut impl FnMut(NodeId)) {
-        match &v.kind {
-            ValueKind::Ref(t) => f(*t),
-            ValueKind::List(items) => items.iter().for_each(|v| each_ref(v, f)),
-            _ => {}
-        }
-    }
-    let mut starts = vec![0u32; model.nodes.len() + 1];
-    for node in &model.nodes {
-        node.fields.values().for_each(|v| each_ref(v, &mut |t| starts[t.0 as usize + 1] += 1));
+/// The referrers table, from the references the resolver found (every `Ref` of the model comes
+/// from the resolver: the builder leaves them pending and scoring adds none), given in the
+/// order of the nodes, fields and list entries that refer. Counted in one pass and filled in a
+/// second, so that it is built at its final size, with no list per target and no spare room.
+fn referrers(nodes: usize, found: Vec<Found>) -> Referrers {
+    let mut starts = vec![0u32; nodes + 1];
+    for (t, _) in found.iter().flatten() {
+        starts[t.0 as usize + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
@@ -39,18 +32,10 @@ fn referrers(model: &Model) -> Referrers {
     let mut next = starts.clone();
     let unset = Referrer { from: NodeId(0), field: 0 };
     let mut list = vec![unset; starts[starts.len() - 1] as usize];
-    for (i, node) in model.nodes.iter().enumerate() {
-        let fields = &model.schema.kind(node.kind).fields;
-        for (field, v) in node.fields.iter() {
-            // The field's position in the kind, looked up only for a field that refers.
-            let mut position = None;
-            each_ref(v, &mut |t| {
-                let field = *position.get_or_insert_with(|| fields.get_index_of(&**field).unwrap_or(0) as u32);
-                let at = &mut next[t.0 as usize];
-                list[*at as usize] = Referrer { from: NodeId(i as u32), field };
-                *at += 1;
-            });
-        }
+    for (t, r) in found.into_iter().flatten() {
+        let at = &mut next[t.0 as usize];
+        list[*at as usize] = r;
+        *at += 1;
     }
     Referrers { starts, list }
 }
@@ -58,8 +43,14 @@ fn referrers(model: &Model) -> Referrers {
 /// Resolves the references of the nodes from `first` on. From 0, the whole model; later, a
 /// file checked on its own, added after the nodes of a model already resolved and taken out
 /// again (`single.rs`): its references are resolved for their errors, and not recorded.
-pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diagnostic>) {
-    let mut budget = SUGGESTION_BUDGET;
+/// Gives every reference resolved, `(target, referrer)`, in the order of the nodes, fields
+/// and list entries that refer, a job's worth per list.
+///
+/// The nodes are resolved on every core, a stretch of them per job, and the names that name
+/// nothing are reported afterwards, one by one in model order, so that the diagnostics (and
+/// which of them get a "did you mean", see [`SUGGESTION_BUDGET`]) are those of a pass in order.
+pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
+    use rayon::prelude::*;
     // Nested blocks by the ID they have inside their item, for references that allow a nested
     // kind (`controls: [A.7.4]` finds the catalogue's control A.7.4 when the spec has no
     // `control A.7.4` of its own).
@@ -74,23 +65,95 @@ pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diag
         }
     }
     let nested = Nested(nested, in_order);
-    let schema = model.schema.clone();
-    for i in first..model.nodes.len() {
-        if !model.nodes[i].fields.values().any(has_pending) {
+    let (mut failed, mut found) = (Vec::new(), Vec::new());
+    // The fields of a round of nodes are taken out of them while they are resolved, so that
+    // the nodes (their IDs and kinds) can be read by every job meanwhile; a round at a time,
+    // so that only a round's worth of field lists is ever out.
+    for round in (first..model.nodes.len()).step_by(ROUND) {
+        let to = (round + ROUND).min(model.nodes.len());
+        let mut taken: Vec<Vec<(usize, Fields)>> = model.nodes[round..to]
+            .par_chunks_mut(JOB)
+            .enumerate()
+            .map(|(j, job)| {
+                let from = round + j * JOB;
+                let with_pending = job.iter_mut().enumerate().filter(|(_, n)| n.fields.values().any(has_pending));
+                with_pending.map(|(i, n)| (from + i, std::mem::take(&mut n.fields))).collect()
+            })
+            .collect();
+        let read: &Model = model;
+        let nested = &nested;
+        let done: Vec<(Vec<Failed>, Found)> = taken
+            .par_iter_mut()
+            .map(|job| {
+                let mut out = (Vec::new(), Vec::new());
+                for (i, fields) in job.iter_mut() {
+                    resolve_node(read, nested, *i, fields, &mut out.0, &mut out.1);
+                }
+                out
+            })
+            .collect();
+        for (f, r) in done {
+            failed.extend(f);
+            found.push(r);
+        }
+        model.nodes[round..to].par_chunks_mut(JOB).zip(taken).enumerate().for_each(|(j, (nodes, job))| {
+            for (i, fields) in job {
+                nodes[i - round - j * JOB].fields = fields;
+            }
+        });
+    }
+    // Each failure is looked up again, now to say why it fails.
+    let mut budget = SUGGESTION_BUDGET;
+    for f in failed {
+        let at = At { field: &f.field, allowed: allowed_of(model, f.node, &f.field), file: model.nodes[f.node].file };
+        let again = lookup(model, &nested, &at, &f.pending, f.span, diags, &mut budget);
+        debug_assert!(again.is_none(), "a failed look-up fails again");
+    }
+    found
+}
+
+/// The references a job resolved: (target, referrer), in the order written.
+type Found = Vec<(NodeId, Referrer)>;
+
+/// Nodes whose fields are out at once ([`resolve_from`]), and nodes per job.
+const ROUND: usize = 1 << 16;
+const JOB: usize = 2048;
+
+/// A reference that names nothing it may name, to be reported.
+struct Failed {
+    node: usize,
+    field: FieldName,
+    pending: Pending,
+    span: crate::source::Span,
+}
+
+/// What the field `field` of node `node` may refer to: the schema's (an empty list: any clause
+/// or control).
+fn allowed_of<'m>(model: &'m Model, node: usize, field: &str) -> &'m [KindId] {
+    model.schema.kind(model.nodes[node].kind).fields.get(field).map_or(&[][..], |f| allowed(&f.ty))
+}
+
+/// Resolves the references among `fields`, the fields of node `i` taken out of it, adding
+/// each to `found`. A reference that names nothing stays unresolved (and is dropped from a
+/// list) and is added to `failed`.
+fn resolve_node(
+    model: &Model,
+    nested: &Nested,
+    i: usize,
+    fields: &mut Fields,
+    failed: &mut Vec<Failed>,
+    found: &mut Found,
+) {
+    let (file, kind) = (model.nodes[i].file, model.schema.kind(model.nodes[i].kind));
+    for (name, value) in fields.iter_mut() {
+        if !has_pending(value) {
             continue;
         }
-        let (file, kind) = (model.nodes[i].file, model.nodes[i].kind);
-        let mut fields = std::mem::take(&mut model.nodes[i].fields);
-        for (name, value) in fields.iter_mut() {
-            if !has_pending(value) {
-                continue;
-            }
-            // What the field may refer to is the schema's (an empty list: any clause or control).
-            let allowed = schema.kind(kind).fields.get(&**name).map_or(&[][..], |f| allowed(&f.ty));
-            let at = At { field: name, allowed, file };
-            resolve_value(model, &nested, &at, value, diags, &mut budget);
-        }
-        model.nodes[i].fields = fields;
+        // Every field of a node is its kind's (the builder keeps no other).
+        let (position, allowed) = kind.fields.get_full(&**name).map_or((0, &[][..]), |(p, _, f)| (p, allowed(&f.ty)));
+        let at = At { field: name, allowed, file };
+        let from = Referrer { from: NodeId(i as u32), field: position as u32 };
+        resolve_value(model, nested, &at, from, value, failed, found);
     }
 }
 
@@ -126,13 +189,14 @@ fn resolve_value(
     model: &Model,
     nested: &Nested,
     at: &At,
+    from: Referrer,
     value: &mut Value,
-    diags: &mut Vec<Diagnostic>,
-    budget: &mut usize,
+    failed: &mut Vec<Failed>,
+    found: &mut Found,
 ) {
     match &mut value.kind {
         ValueKind::List(items) => {
-            items.iter_mut().for_each(|v| resolve_value(model, nested, at, v, diags, budget));
+            items.iter_mut().for_each(|v| resolve_value(model, nested, at, from, v, failed, found));
             // A reference that names nothing is dropped (its diagnostic says why); the list is
             // made again only then.
             if items.iter().any(|v| matches!(v.kind, ValueKind::Unresolved(_))) {
@@ -142,8 +206,19 @@ fn resolve_value(
             }
         }
         ValueKind::Unresolved(p) => {
-            if let Some(target) = lookup(model, nested, at, p, value.span, diags, budget) {
-                value.kind = ValueKind::Ref(target);
+            // Quietly: what a failure says is worked out later, in model order.
+            let (mut quiet, mut no_suggestions) = (Vec::new(), 0);
+            match lookup(model, nested, at, p, value.span, &mut quiet, &mut no_suggestions) {
+                Some(target) => {
+                    value.kind = ValueKind::Ref(target);
+                    found.push((target, from));
+                }
+                None => failed.push(Failed {
+                    node: from.from.0 as usize,
+                    field: at.field.clone(),
+                    pending: p.clone(),
+                    span: value.span,
+                }),
             }
         }
         _ => {}
@@ -325,4 +400,47 @@ fn suggest(budget: &mut usize, f: impl FnOnce() -> Option<String>) -> Option<Str
     }
     *budget -= 1;
     f()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::{Origin, SourceFile};
+
+    /// Resolution runs a stretch of nodes per job on every core; what it reports must be what
+    /// one pass in model order reports: every unknown name in order, and the "did you mean"
+    /// suggestions on the first ones only, up to the budget.
+    #[test]
+    fn unknown_names_are_reported_in_model_order_with_suggestions_for_the_first_only() {
+        let mut db = crate::compile::stdlib_db();
+        let mut text = String::from("person priya { name: \"Priya Raman\" }\n");
+        // Far more nodes than one job takes, each risk with a nested treatment; every third
+        // risk names an owner that is a misspelling of `priya`.
+        let risks: usize = 2000;
+        for i in 0..risks {
+            let owner = if i % 3 == 0 { "priyaa" } else { "priya" };
+            text.push_str(&format!("person p{i} {{ name: \"P {i}\" }}\nperson q{i} {{ name: \"Q {i}\" }}\n"));
+            text.push_str(&format!(
+                "system s{i} \"S {i}\" {{ owner: {owner}  purpose: \"x\"  tier: 1 }}\n\
+                 risk r{i} \"R {i}\" {{ system: s{i}  owner: p{i}  likelihood: possible  impact: major  \
+                 treatment {{ option: mitigate  controls: [A.6.2.4]  owner: q{i}  due: 2027-03-31 }} }}\n"
+            ));
+        }
+        db.add(SourceFile::new("spec.aims".into(), text, Origin::Spec));
+        let c =
+            crate::compile::compile(db, Vec::new(), jiff::civil::date(2026, 11, 22), &crate::compile::BuiltinScripts);
+        assert!(c.model.nodes.len() > 4 * super::JOB, "several jobs: {} nodes", c.model.nodes.len());
+        let unknown: Vec<_> = c.diagnostics.iter().filter(|d| d.message.contains("`priyaa`")).collect();
+        assert_eq!(unknown.len(), risks.div_ceil(3));
+        assert!(unknown.len() > super::SUGGESTION_BUDGET);
+        let suggested: Vec<bool> =
+            unknown.iter().map(|d| d.help.iter().any(|h| h.contains("did you mean `priya`"))).collect();
+        // Diagnostics are sorted by place: the first ones in the file are the suggested ones.
+        assert_eq!(suggested.iter().filter(|s| **s).count(), super::SUGGESTION_BUDGET);
+        assert!(suggested.windows(2).all(|w| w[0] >= w[1]), "suggestions come first: {suggested:?}");
+        // Every other reference is resolved: each system is referred to by its risk.
+        for i in [1, risks / 2, risks - 1] {
+            let s = c.model.lookup(&format!("s{i}")).expect("declared");
+            assert_eq!(c.model.referrers(s).len(), 1, "s{i}");
+        }
+    }
 }

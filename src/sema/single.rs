@@ -80,7 +80,7 @@ pub fn check_file(model: &mut Model, file: FileId, text: &str) -> Vec<Diagnostic
     builder.file(file, Origin::Spec, &mut ast);
     *model = builder.model;
     aside.place_new(model, first_new);
-    super::resolve::resolve_from(model, first_new, &mut sema);
+    let _ = super::resolve::resolve_from(model, first_new, &mut sema);
     aside.restore(model, first_new);
     // A duplicate of an ID declared in a later file is reported there, not here, by a compile.
     sema.retain(|d| d.code != codes::DUPLICATE_ID.id || d.labels.iter().all(|l| l.primary || l.file.0 <= file.0));
