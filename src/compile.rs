@@ -113,6 +113,46 @@ fn parse_file(db: &SourceDb, id: FileId, trees: &dyn Trees) -> (Ast, Vec<Diagnos
     (ast, diags)
 }
 
+/// A file as the pool hands it to sema: its tree, or what an earlier run built of it.
+enum Read {
+    Tree(Ast, Vec<Diagnostic>),
+    Nodes(sema::Fragment),
+}
+
+/// The fragment of a spec file when `fragments` (the schema and its fingerprint) is given and
+/// the store has one that fits; otherwise its tree.
+fn read_file(
+    db: &SourceDb,
+    id: FileId,
+    trees: &dyn Trees,
+    fragments: Option<(&sema::Schema, &crate::cache::TextHash)>,
+) -> Read {
+    let file = db.get(id);
+    if let (Some((schema, key)), Origin::Spec) = (fragments, file.origin) {
+        if let Some(fragment) = trees.fragment(&file.text, id, key).and_then(|b| sema::decode_fragment(&b, schema, id))
+        {
+            return Read::Nodes(fragment);
+        }
+    }
+    let (ast, diags) = parse_file(db, id, trees);
+    Read::Tree(ast, diags)
+}
+
+/// A fingerprint of the schema a compilation checks against: the texts (and names, which give
+/// their order) of every file that declares schema, stdlib included. A fragment is built
+/// against one schema and read against that one only.
+fn schema_fingerprint(db: &SourceDb, declaring: &[FileId]) -> crate::cache::TextHash {
+    let mut h = blake3::Hasher::new();
+    for id in declaring {
+        let file = db.get(*id);
+        for part in [file.name.as_bytes(), file.text.as_bytes()] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+    }
+    *h.finalize().as_bytes()
+}
+
 /// Parses and analyzes every file of `db`, then runs the rules as of `today`. `early` holds
 /// problems found while reading the files (invalid UTF-8), to be reported with the rest.
 /// The rules run only on a spec without errors: on a broken model they would report noise.
@@ -180,8 +220,14 @@ pub fn compile_only(
         sema::Analyzer::new(&decls, &mut sema_diags)
     };
     // The other files are parsed on the pool while this thread checks them, in file order, as
-    // they arrive: sema overlaps the parsing, and at most `AHEAD` trees wait at any time.
+    // they arrive: sema overlaps the parsing, and at most `AHEAD` trees wait at any time. A
+    // store that keeps fragments gives, for a file whose text and schema are those of an
+    // earlier run, what the builder made of it then, decoded on the pool; this thread only
+    // adds it to the Model.
     let missing: Vec<FileId> = ids.iter().copied().filter(|id| early_trees[id.0 as usize].is_none()).collect();
+    let schema = analyzer.schema();
+    let schema_key = trees.keeps_fragments().then(|| schema_fingerprint(&db, &declaring));
+    let fragments = schema_key.as_ref().map(|key| (&*schema, key));
     pool.in_place_scope(|scope| {
         let mut waiting = std::collections::VecDeque::new();
         let mut next = missing.iter();
@@ -190,7 +236,7 @@ pub fn compile_only(
                 let (send, receive) = std::sync::mpsc::channel();
                 let db = &db;
                 scope.spawn(move |_| {
-                    let _ = send.send(parse_file(db, id, trees));
+                    let _ = send.send(read_file(db, id, trees, fragments));
                 });
                 waiting.push_back((id, receive));
             }
@@ -199,8 +245,8 @@ pub fn compile_only(
             spawn(&mut waiting);
         }
         for id in &ids {
-            let (ast, diags) = match early_trees[id.0 as usize].take() {
-                Some(p) => p,
+            let read = match early_trees[id.0 as usize].take() {
+                Some((ast, diags)) => Read::Tree(ast, diags),
                 None => {
                     let Some((for_id, receive)) = waiting.pop_front() else { break };
                     debug_assert_eq!(for_id, *id);
@@ -210,8 +256,22 @@ pub fn compile_only(
                     p
                 }
             };
-            diagnostics.extend(diags);
-            analyzer.file(*id, db.get(*id).origin, ast);
+            let file = db.get(*id);
+            match read {
+                Read::Nodes(fragment) => analyzer.merge(*id, fragment),
+                Read::Tree(ast, diags) => match schema_key {
+                    // Only a file read without a problem has a fragment worth keeping.
+                    Some(key) if diags.is_empty() && !declaring.contains(id) => {
+                        if let Some(bytes) = analyzer.file_keeping(*id, file.origin, ast) {
+                            trees.keep_fragment(&file.text, *id, &key, &bytes);
+                        }
+                    }
+                    _ => {
+                        diagnostics.extend(diags);
+                        analyzer.file(*id, file.origin, ast);
+                    }
+                },
+            }
         }
     });
     // The trees are not kept: the Model holds what later stages need, and a formatter or an

@@ -50,9 +50,9 @@ fn check(root: &Path, extra: &[&str]) -> Run {
     aims(root, &args)
 }
 
-/// Runs `check` with the cache (filling it, then reading the stored result, then reading only
-/// the stored trees) and without, in human and JSON output, and asserts every run prints the
-/// same bytes and exits the same way.
+/// Runs `check` with the cache (filling it, then reading the stored result, then reading the
+/// stored nodes of each file, then only the stored trees) and without, in human and JSON
+/// output, and asserts every run prints the same bytes and exits the same way.
 fn same_with_and_without_cache(root: &Path, extra: &[&str]) -> String {
     let mut first = None;
     for format in ["human", "json"] {
@@ -62,9 +62,13 @@ fn same_with_and_without_cache(root: &Path, extra: &[&str]) -> String {
         let filling = check(root, &args).transcript();
         let reading = check(root, &args).transcript();
         forget_results(root);
+        let from_nodes = check(root, &args).transcript();
+        forget_results(root);
+        let _ = std::fs::remove_dir_all(root.join("spec/.aims-cache/nodes"));
         let from_trees = check(root, &args).transcript();
         assert_eq!(filling, plain, "a run that fills the cache prints what a run without it prints");
         assert_eq!(reading, plain, "a run that reads the stored result prints what a run without it prints");
+        assert_eq!(from_nodes, plain, "a run that reads the stored nodes prints what a run without it prints");
         assert_eq!(from_trees, plain, "a run that reads the stored trees prints what a run without it prints");
         first.get_or_insert(plain);
     }
@@ -76,10 +80,17 @@ fn forget_results(root: &Path) {
     let _ = std::fs::remove_dir_all(root.join("spec/.aims-cache/results"));
 }
 
+/// The stored trees and the stored nodes of files.
 fn entries(root: &Path) -> Vec<PathBuf> {
-    let dir = root.join("spec/.aims-cache/trees");
-    let mut out: Vec<PathBuf> =
-        std::fs::read_dir(&dir).map(|d| d.map(|e| e.expect("an entry").path()).collect()).unwrap_or_default();
+    let mut out = Vec::new();
+    for store in ["trees", "nodes"] {
+        let dir = root.join("spec/.aims-cache").join(store);
+        out.extend(
+            std::fs::read_dir(&dir)
+                .map(|d| d.map(|e| e.expect("an entry").path()).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        );
+    }
     out.sort();
     out
 }
@@ -89,10 +100,13 @@ fn same_bytes_with_and_without_the_cache() {
     let root = bank("same");
     let out = same_with_and_without_cache(&root, &[]);
     assert!(out.contains("checked 9 files"), "{out}");
-    // One entry per file of the spec and of the stdlib, each named by its text's hash.
+    // One tree per file of the spec and of the stdlib, each named by its text's hash, and the
+    // nodes of each spec file that declares no schema.
     let found = entries(&root);
-    assert!(found.len() > 9, "every parsed file is kept: {found:?}");
-    assert!(found.iter().all(|p| p.extension().is_some_and(|e| e == "tree")));
+    let of = |ext: &str| found.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).count();
+    assert!(of("tree") > 9, "every parsed file is kept: {found:?}");
+    assert!((1..=9).contains(&of("nodes")), "the nodes of the spec's files are kept: {found:?}");
+    assert_eq!(of("tree") + of("nodes"), found.len(), "{found:?}");
 }
 
 #[test]
@@ -114,6 +128,23 @@ fn edits_are_seen_at_once() {
     let broken = same_with_and_without_cache(&root, &[]);
     assert!(broken.starts_with("exit code: 1"), "{broken}");
     std::fs::write(&file, &text).expect("restore the file");
+    let fixed = same_with_and_without_cache(&root, &[]);
+    assert!(fixed.starts_with("exit code: 0"), "{fixed}");
+}
+
+#[test]
+fn an_id_taken_by_a_new_file_is_reported_in_the_file_read_from_the_cache() {
+    let root = bank("taken");
+    same_with_and_without_cache(&root, &[]);
+    // A new file, read before the others (its name sorts first), declares an ID that
+    // `systems.aims` declares: the second declaration, in a file whose nodes come from the
+    // cache, is the one reported, as without the cache.
+    let first = root.join("spec/aaa.aims");
+    std::fs::write(&first, "system retail_credit_score \"A copy\" {\n  owner: nobody\n}\n").expect("write a file");
+    let out = same_with_and_without_cache(&root, &[]);
+    assert!(out.contains("`retail_credit_score` is declared twice"), "{out}");
+    assert!(out.contains("systems.aims"), "{out}");
+    std::fs::remove_file(&first).expect("remove the file");
     let fixed = same_with_and_without_cache(&root, &[]);
     assert!(fixed.starts_with("exit code: 0"), "{fixed}");
 }
@@ -328,7 +359,8 @@ fn unused_entries_are_pruned_oldest_first() {
     forget_results(&root);
     assert_eq!(check(&root, &[]).transcript(), reference, "pruning never changes a result");
     let after = entries(&root);
-    assert!(after.len() <= 256, "the folder is pruned to its bound: {} entries left", after.len());
+    let trees = after.iter().filter(|p| p.extension().is_some_and(|e| e == "tree")).count();
+    assert!(trees <= 256, "the folder is pruned to its bound: {trees} trees left");
     for path in &own {
         assert!(after.contains(path), "an entry the run used is kept: {}", path.display());
     }

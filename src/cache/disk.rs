@@ -29,6 +29,10 @@ use std::sync::Mutex;
 /// Bumped whenever the entry layout changes.
 const FORMAT: u32 = 1;
 const TREE: Kind = Kind { magic: b"AIMSTREE", format: FORMAT, extension: "tree" };
+/// What the builder made of a file (`sema::fragment`), in `nodes/`: keyed by the text and the
+/// schema it was checked against, and stamped with the whole build's fingerprint, since what
+/// the builder makes depends on all of sema, not only on the syntax.
+const NODES: Kind = Kind { magic: b"AIMSNODE", format: 1, extension: "nodes" };
 
 /// The folder name used beside a spec when no `--cache DIR` is given.
 pub const DEFAULT_DIR: &str = ".aims-cache";
@@ -36,6 +40,10 @@ pub const DEFAULT_DIR: &str = ".aims-cache";
 pub struct DiskTrees {
     /// `None` when the folder cannot be created: every file is parsed, nothing is written.
     trees: Option<PathBuf>,
+    /// The fragments' folder; `None` as for `trees`.
+    nodes: Option<PathBuf>,
+    /// The fragments this run read or wrote, which pruning keeps.
+    used_nodes: Mutex<HashSet<TextHash>>,
     /// The entries this run read or wrote, which pruning keeps.
     used: Mutex<HashSet<TextHash>>,
     /// The hash and length of each file's text, by file id, when the caller hashed the texts
@@ -53,7 +61,13 @@ pub fn keep_for(used: usize) -> usize {
 impl DiskTrees {
     /// A store in `dir` (created if missing; `trees/` inside it holds the entries).
     pub fn open(dir: &Path) -> Self {
-        DiskTrees { trees: entry::open_folder(dir, "trees"), used: Mutex::default(), known: Vec::new() }
+        DiskTrees {
+            trees: entry::open_folder(dir, "trees"),
+            nodes: entry::open_folder(dir, "nodes"),
+            used_nodes: Mutex::default(),
+            used: Mutex::default(),
+            known: Vec::new(),
+        }
     }
 
     /// The same store, told the hash of each file's text (`known[i]` for file `i`, with the
@@ -69,6 +83,14 @@ impl DiskTrees {
         }
     }
 
+    /// The key of the fragment of the text with hash `text` built against the schema `schema`.
+    fn nodes_key(&self, text: &str, file: FileId, schema: &TextHash) -> TextHash {
+        let mut h = blake3::Hasher::new();
+        h.update(&self.key(text, file));
+        h.update(schema);
+        *h.finalize().as_bytes()
+    }
+
     /// Removes the entries this run did not use, least recently used first, until the folder
     /// holds at most [`keep_for`] entries.
     pub fn prune(&self) {
@@ -78,6 +100,8 @@ impl DiskTrees {
             Err(_) => return,
         };
         TREE.prune(dir, &used, keep_for(used.len()), u64::MAX);
+        let (Some(dir), Ok(used)) = (&self.nodes, self.used_nodes.lock().map(|u| u.clone())) else { return };
+        NODES.prune(dir, &used, keep_for(used.len()), u64::MAX);
     }
 
     fn key(&self, text: &str, file: FileId) -> TextHash {
@@ -103,6 +127,34 @@ impl Trees for DiskTrees {
             }
         }
         (ast, diags)
+    }
+
+    fn keeps_fragments(&self) -> bool {
+        self.nodes.is_some()
+    }
+
+    fn fragment(&self, text: &str, file: FileId, schema: &TextHash) -> Option<Vec<u8>> {
+        let dir = self.nodes.as_ref()?;
+        let key = self.nodes_key(text, file, schema);
+        if let Ok(mut used) = self.used_nodes.lock() {
+            used.insert(key);
+        }
+        // The text's tree is kept too: the next change of schema needs it.
+        self.mark_used(self.key(text, file));
+        let mut bytes = NODES.read(dir, &key)?;
+        NODES.decode(&bytes, &super::build_fingerprint(), &key)?;
+        bytes.drain(..entry::HEADER);
+        Some(bytes)
+    }
+
+    fn keep_fragment(&self, text: &str, file: FileId, schema: &TextHash, bytes: &[u8]) {
+        let Some(dir) = &self.nodes else { return };
+        let key = self.nodes_key(text, file, schema);
+        if let Ok(mut used) = self.used_nodes.lock() {
+            used.insert(key);
+        }
+        let entry = NODES.encode(&super::build_fingerprint(), &key, bytes);
+        let _ = entry::write_atomically(dir, &NODES.path(dir, &key), &entry);
     }
 }
 

@@ -37,6 +37,21 @@ pub fn hash_text(text: &str) -> TextHash {
 pub trait Trees: Sync {
     /// The tree and parse diagnostics of `text`, the file `file` of this run.
     fn parse(&self, text: &str, file: FileId) -> (Ast, Vec<Diagnostic>);
+
+    /// Whether the store also keeps what sema's builder made of a file ([`crate::sema::Fragment`]),
+    /// so that a compilation should hand it the fragments of the files it builds.
+    fn keeps_fragments(&self) -> bool {
+        false
+    }
+
+    /// The fragment kept for `text`, the file `file` of this run, as built against the schema
+    /// whose fingerprint is `schema`.
+    fn fragment(&self, _text: &str, _file: FileId, _schema: &TextHash) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Keeps `bytes`, the fragment of `text` built against the schema `schema`.
+    fn keep_fragment(&self, _text: &str, _file: FileId, _schema: &TextHash, _bytes: &[u8]) {}
 }
 
 /// No store: every file is parsed.

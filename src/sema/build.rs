@@ -14,6 +14,9 @@ pub(crate) struct Builder<'a> {
     pub diags: &'a mut Vec<Diagnostic>,
     /// By kind: what every node of the kind is checked against, read once from the schema.
     shapes: Vec<Shape>,
+    /// The top-level items registered since [`Builder::file`] began its file, with where
+    /// each one's ID is written (what a fragment of the file keeps, see `fragment.rs`).
+    pub tops: Vec<(NodeId, crate::source::Span)>,
 }
 
 /// What the builder needs of a kind for each of its nodes.
@@ -46,13 +49,14 @@ impl<'a> Builder<'a> {
                 order: Vec::new(),
             })
             .collect();
-        Builder { model, diags, shapes }
+        Builder { model, diags, shapes, tops: Vec::new() }
     }
 
     /// Takes the file's values out of its tree (texts are moved, not copied); the tree is not
     /// used after this. Each item is freed as soon as it is in the Model, so a large file never
     /// holds its whole tree and its whole Model at once.
     pub fn file(&mut self, file: FileId, origin: Origin, ast: &mut ast::Ast) {
+        self.tops.clear();
         for item in std::mem::take(&mut ast.items) {
             match item {
                 ast::Item::Block(mut b) => self.top_level(file, origin, &mut b),
@@ -136,6 +140,45 @@ impl<'a> Builder<'a> {
             return;
         };
         let node = self.node(file, origin, kind, block, None);
+        self.register(file, node, id_span);
+    }
+
+    /// Adds the file's nodes that [`super::fragment`] kept, as the builder would have made
+    /// them from the file's tree: each registered under its ID (an ID that another file
+    /// declared already is reported, as it would be), and its nested blocks under theirs.
+    /// References stay as written, for the resolver.
+    pub fn merge(&mut self, file: FileId, fragment: super::fragment::Fragment) {
+        self.tops.clear();
+        let base = self.model.nodes.len() as u32;
+        let at = |n: NodeId| NodeId(n.0 + base);
+        fn relocate(v: &mut Value, at: &impl Fn(NodeId) -> NodeId) {
+            match &mut v.kind {
+                ValueKind::Block(n) => *n = at(*n),
+                ValueKind::List(items) => items.iter_mut().for_each(|v| relocate(v, at)),
+                _ => {}
+            }
+        }
+        self.model.nodes.reserve(fragment.nodes.len());
+        for mut node in fragment.nodes {
+            node.file = file;
+            node.parent = node.parent.map(at);
+            node.fields.iter_mut().for_each(|(_, v)| relocate(v, &at));
+            let id = NodeId(self.model.nodes.len() as u32);
+            if let (Some(local), Some(parent)) = (&node.id, node.parent) {
+                // A fragment is made of a clean file only: no ID is given twice in an item.
+                let top = self.model.top_level(parent).expect("a parent has a top level");
+                self.model.anchors.entry(top).or_default().entry(local.clone()).or_insert(id);
+            }
+            self.model.nodes.push(node);
+        }
+        for (node, id_span) in fragment.tops {
+            self.register(file, at(node), id_span);
+        }
+    }
+
+    /// Registers the top-level item `node` under its ID, written at `id_span`.
+    fn register(&mut self, file: FileId, node: NodeId, id_span: crate::source::Span) {
+        let kind = self.model.nodes[node.0 as usize].kind;
         let model = &mut self.model;
         match model.by_id.insert(&model.nodes, node) {
             Err(first) => {
@@ -153,6 +196,7 @@ impl<'a> Builder<'a> {
             Ok(()) => {
                 self.model.items.push(node);
                 self.model.by_kind[kind].push(node);
+                self.tops.push((node, id_span));
             }
         }
     }

@@ -2,11 +2,13 @@
 //! resolves every reference. The result is the [`Model`] that all later stages read.
 
 mod build;
+mod fragment;
 pub mod model;
 mod resolve;
 pub mod schema;
 pub mod single;
 
+pub use fragment::Fragment;
 pub use model::{Model, Node, NodeId, Referrer, Value, ValueKind};
 pub use schema::{KindId, Schema};
 
@@ -53,6 +55,36 @@ impl<'d> Analyzer<'d> {
         let _ = self.to_free.send(ast);
     }
 
+    /// Checks one file as [`Analyzer::file`] does and, when the builder found it clean and it
+    /// holds items only, also gives what it made of the file as a fragment's bytes, to be kept
+    /// for a later run (see [`Analyzer::merge`]).
+    pub fn file_keeping(&mut self, file: FileId, origin: Origin, ast: Ast) -> Option<Vec<u8>> {
+        let b = &self.builder;
+        let m = &b.model;
+        let before = (m.nodes.len(), b.diags.len(), m.placeholders.len(), m.rules.len(), m.waivers.len());
+        let only_items = ast.items.iter().all(|i| matches!(i, crate::syntax::ast::Item::Block(_)));
+        self.file(file, origin, ast);
+        let b = &self.builder;
+        let m = &b.model;
+        let clean = only_items
+            && origin == Origin::Spec
+            && (b.diags.len(), m.placeholders.len(), m.rules.len(), m.waivers.len())
+                == (before.1, before.2, before.3, before.4);
+        clean.then(|| fragment::encode(m, before.0, &b.tops)).flatten()
+    }
+
+    /// Adds a spec file from what an earlier run's builder made of the same text against the
+    /// same schema ([`decode_fragment`]), in its place in the fixed file order.
+    pub fn merge(&mut self, file: FileId, fragment: Fragment) {
+        self.spec_files.push(file);
+        self.builder.merge(file, fragment);
+    }
+
+    /// The schema every file is checked against.
+    pub fn schema(&self) -> std::sync::Arc<Schema> {
+        self.builder.model.schema.clone()
+    }
+
     /// Resolves every reference, now that every ID is known.
     pub fn finish(self) -> Model {
         let Analyzer { builder, spec_files, .. } = self;
@@ -66,4 +98,10 @@ impl<'d> Analyzer<'d> {
         resolve::resolve(&mut model, diags);
         model
     }
+}
+
+/// The fragment in `bytes` (from [`Analyzer::file_keeping`] of an earlier run) as the nodes of
+/// the spec file `file`, read against `schema`; `None` when the bytes do not fit it.
+pub fn decode_fragment(bytes: &[u8], schema: &Schema, file: FileId) -> Option<Fragment> {
+    fragment::decode(bytes, schema, file)
 }
