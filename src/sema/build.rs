@@ -429,7 +429,7 @@ impl<'a> Builder<'a> {
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "yes" | "true") => ValueKind::Bool(true),
             (Type::Prim(Prim::Bool), W::Word(w)) if matches!(w.as_str(), "no" | "false") => ValueKind::Bool(false),
             (Type::Prim(Prim::StdRef) | Type::Ref(_), W::StdRef { standard, clause }) => {
-                ValueKind::Unresolved(Pending::Written(format!("{standard}:{clause}").into_boxed_str()))
+                ValueKind::Unresolved(Pending::Written(compact_str::format_compact!("{standard}:{clause}")))
             }
             (Type::Prim(Prim::StdRef), W::Dotted(name)) | (Type::Ref(_), W::Word(name) | W::Dotted(name)) => {
                 ValueKind::Unresolved(self.pending(name))

@@ -194,8 +194,10 @@ pub enum Pending {
     /// An item ID that was already declared when the value was read.
     Known(NodeId),
     /// A name as written (`priya`, `A.7.4`), or `standard:clause`: a name never holds a colon
-    /// (the parser reads `x:y` as a standard reference), so the first colon is that one.
-    Written(Box<str>),
+    /// (the parser reads `x:y` as a standard reference), so the first colon is that one. Kept
+    /// inline up to 24 bytes (nearly every ID), so that a reference costs no allocation of its
+    /// own while it waits for the resolver, which frees it.
+    Written(ast::CompactString),
 }
 
 /// One place that refers to a node: a field of `from`, by its position among the fields of
