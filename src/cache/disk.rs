@@ -1,4 +1,6 @@
-//! The on-disk tree store: `.aims-cache/trees/` (or `--cache DIR`), one file per parsed text.
+//! The on-disk tree store: `.aims-cache/trees/` (or `--cache DIR`), one file per parsed text,
+//! and beside it `nodes/`, one file per spec file's checked nodes (`sema::fragment`), keyed by
+//! the text and the schema's fingerprint.
 //!
 //! Each entry follows the discipline of [`super::entry`]: a header with the magic word
 //! `AIMSTREE`, the entry format, the syntax fingerprint, the hash of the text the tree was
@@ -59,7 +61,8 @@ pub fn keep_for(used: usize) -> usize {
 }
 
 impl DiskTrees {
-    /// A store in `dir` (created if missing; `trees/` inside it holds the entries).
+    /// A store in `dir` (created if missing; `trees/` inside it holds the trees, `nodes/` the
+    /// fragments).
     pub fn open(dir: &Path) -> Self {
         DiskTrees {
             trees: entry::open_folder(dir, "trees"),

@@ -10,6 +10,10 @@
 //! - [`disk::DiskTrees`], for the command line: `.aims-cache/` beside the spec, each tree in its
 //!   own checksummed file, ignored whenever anything about it does not match.
 //!
+//! The disk store also keeps each spec file's checked nodes (a [`crate::sema::Fragment`]),
+//! keyed by the text and the schema it was checked against, so that an unchanged file is
+//! neither decoded as a tree nor checked again.
+//!
 //! Neither can change a result: a miss (or a store that cannot be read or written) parses.
 //!
 //! [`results`] keeps whole results: keyed by everything a result depends on, and checked

@@ -389,22 +389,13 @@ mod tests {
         let today = jiff::civil::date(2026, 11, 22);
         for example in ["examples/retail-bank", "examples/hospital-network", "examples/eu-provider-gaps"] {
             let store = Kept::default();
-            let first = crate::compile::compile_with(
-                db_of(example),
-                Vec::new(),
-                today,
-                &crate::compile::BuiltinScripts,
-                &store,
-            );
+            let compile = || {
+                crate::compile::compile_with(db_of(example), Vec::new(), today, &crate::compile::BuiltinScripts, &store)
+            };
+            let first = compile();
             let kept = store.fragments.lock().unwrap().len();
             assert!(kept > 0, "{example}: fragments kept");
-            let again = crate::compile::compile_with(
-                db_of(example),
-                Vec::new(),
-                today,
-                &crate::compile::BuiltinScripts,
-                &store,
-            );
+            let again = compile();
             assert_eq!(*store.served.lock().unwrap(), kept, "{example}: every kept fragment is used");
             assert_eq!(model_of(&again.model), model_of(&first.model), "{example}");
             assert_eq!(again.diagnostics, first.diagnostics, "{example}");
