@@ -245,15 +245,16 @@ pub fn compile_only(
             spawn(&mut waiting);
         }
         for id in &ids {
-            let read = match early_trees[id.0 as usize].take() {
-                Some((ast, diags)) => Read::Tree(ast, diags),
+            // A file parsed early declares schema: its nodes are never kept.
+            let (read, declares) = match early_trees[id.0 as usize].take() {
+                Some((ast, diags)) => (Read::Tree(ast, diags), true),
                 None => {
                     let Some((for_id, receive)) = waiting.pop_front() else { break };
                     debug_assert_eq!(for_id, *id);
                     // A closed channel means the parse panicked: the scope re-raises it.
                     let Ok(p) = receive.recv() else { break };
                     spawn(&mut waiting);
-                    p
+                    (p, false)
                 }
             };
             let file = db.get(*id);
@@ -261,7 +262,7 @@ pub fn compile_only(
                 Read::Nodes(fragment) => analyzer.merge(*id, fragment),
                 Read::Tree(ast, diags) => match schema_key {
                     // Only a file read without a problem has a fragment worth keeping.
-                    Some(key) if diags.is_empty() && !declaring.contains(id) => {
+                    Some(key) if diags.is_empty() && !declares => {
                         if let Some(bytes) = analyzer.file_keeping(*id, file.origin, ast) {
                             trees.keep_fragment(&file.text, *id, &key, &bytes);
                         }

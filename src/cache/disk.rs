@@ -86,10 +86,10 @@ impl DiskTrees {
         }
     }
 
-    /// The key of the fragment of the text with hash `text` built against the schema `schema`.
-    fn nodes_key(&self, text: &str, file: FileId, schema: &TextHash) -> TextHash {
+    /// The key of the fragment of the text with key `text` built against the schema `schema`.
+    fn nodes_key(text: &TextHash, schema: &TextHash) -> TextHash {
         let mut h = blake3::Hasher::new();
-        h.update(&self.key(text, file));
+        h.update(text);
         h.update(schema);
         *h.finalize().as_bytes()
     }
@@ -138,12 +138,13 @@ impl Trees for DiskTrees {
 
     fn fragment(&self, text: &str, file: FileId, schema: &TextHash) -> Option<Vec<u8>> {
         let dir = self.nodes.as_ref()?;
-        let key = self.nodes_key(text, file, schema);
+        let text_key = self.key(text, file);
+        let key = Self::nodes_key(&text_key, schema);
         if let Ok(mut used) = self.used_nodes.lock() {
             used.insert(key);
         }
         // The text's tree is kept too: the next change of schema needs it.
-        self.mark_used(self.key(text, file));
+        self.mark_used(text_key);
         let mut bytes = NODES.read(dir, &key)?;
         NODES.decode(&bytes, &super::build_fingerprint(), &key)?;
         bytes.drain(..entry::HEADER);
@@ -152,7 +153,7 @@ impl Trees for DiskTrees {
 
     fn keep_fragment(&self, text: &str, file: FileId, schema: &TextHash, bytes: &[u8]) {
         let Some(dir) = &self.nodes else { return };
-        let key = self.nodes_key(text, file, schema);
+        let key = Self::nodes_key(&self.key(text, file), schema);
         if let Ok(mut used) = self.used_nodes.lock() {
             used.insert(key);
         }

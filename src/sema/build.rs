@@ -44,7 +44,7 @@ impl<'a> Builder<'a> {
             .kinds
             .values()
             .map(|k| Shape {
-                computed: k.fields.values().filter(|f| f.computed).count(),
+                computed: k.computed_fields(),
                 required: k.fields.values().filter(|f| f.required).map(|f| f.key.clone()).collect(),
                 order: Vec::new(),
             })

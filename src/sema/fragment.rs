@@ -41,6 +41,9 @@ const BLOCK: u8 = 8;
 const LIST: u8 = 9;
 const WRITTEN: u8 = 10;
 
+/// The units of a duration, by the byte that stands for each.
+const UNITS: [DurationUnit; 4] = [DurationUnit::Day, DurationUnit::Week, DurationUnit::Month, DurationUnit::Year];
+
 /// The fragment of the nodes `first..` of `model` (one file's, just built), with its top-level
 /// items `tops`; `None` if any of them holds what a fragment cannot (a resolved reference).
 pub(crate) fn encode(model: &Model, first: usize, tops: &[(NodeId, Span)]) -> Option<Vec<u8>> {
@@ -86,11 +89,11 @@ fn value_out(model: &Model, out: &mut Out, v: &Value, local: &impl Fn(NodeId) ->
         }
         ValueKind::Decimal(x) => {
             out.byte(DECIMAL);
-            out.0.extend_from_slice(&x.to_le_bytes());
+            out.f64(*x);
         }
         ValueKind::Percent(x) => {
             out.byte(PERCENT);
-            out.0.extend_from_slice(&x.to_le_bytes());
+            out.f64(*x);
         }
         ValueKind::Bool(b) => {
             out.byte(BOOL);
@@ -105,12 +108,7 @@ fn value_out(model: &Model, out: &mut Out, v: &Value, local: &impl Fn(NodeId) ->
         ValueKind::Duration(n, unit) => {
             out.byte(DURATION);
             out.int(*n);
-            out.byte(match unit {
-                DurationUnit::Day => 0,
-                DurationUnit::Week => 1,
-                DurationUnit::Month => 2,
-                DurationUnit::Year => 3,
-            });
+            out.byte(UNITS.iter().position(|u| u == unit)? as u8);
         }
         ValueKind::Enum(e, m) => {
             out.byte(ENUM);
@@ -156,8 +154,7 @@ pub(crate) fn decode(bytes: &[u8], schema: &Schema, file: FileId) -> Option<Frag
         tops.push((NodeId(u32::try_from(n).ok().filter(|n| (*n as usize) < count)?), span));
     }
     // By kind: how many computed fields the scoring adds later (room is made for them).
-    let computed: Vec<usize> =
-        schema.kinds.values().map(|k| k.fields.values().filter(|f| f.computed).count()).collect();
+    let computed: Vec<usize> = schema.kinds.values().map(|k| k.computed_fields()).collect();
     let mut nodes = Vec::with_capacity(count);
     for i in 0..count {
         let kind = usize::try_from(r.uint()?).ok().filter(|k| *k < schema.kinds.len())?;
@@ -205,14 +202,7 @@ fn value_in(r: &mut In, schema: &Schema, count: usize, depth: usize) -> Option<V
         }
         DURATION => {
             let n = r.int()?;
-            let unit = match r.byte()? {
-                0 => DurationUnit::Day,
-                1 => DurationUnit::Week,
-                2 => DurationUnit::Month,
-                3 => DurationUnit::Year,
-                _ => return None,
-            };
-            ValueKind::Duration(n, unit)
+            ValueKind::Duration(n, *UNITS.get(r.byte()? as usize)?)
         }
         ENUM => {
             let e = usize::try_from(r.uint()?).ok().filter(|e| *e < schema.enums.len())?;
@@ -250,6 +240,9 @@ impl Out {
     }
     fn int(&mut self, n: i64) {
         self.uint(((n << 1) ^ (n >> 63)) as u64);
+    }
+    fn f64(&mut self, x: f64) {
+        self.0.extend_from_slice(&x.to_le_bytes());
     }
     fn str(&mut self, s: &str) {
         self.uint(s.len() as u64);

@@ -105,7 +105,7 @@ pub(crate) fn resolve_from(model: &mut Model, first: usize, diags: &mut Vec<Diag
     // Each failure is looked up again, now to say why it fails.
     let mut budget = SUGGESTION_BUDGET;
     for f in failed {
-        let at = At { field: &f.field, allowed: allowed_of(model, f.node, &f.field), file: model.nodes[f.node].file };
+        let at = At { field: &f.field, allowed: field_of(model, f.node, &f.field).1, file: model.nodes[f.node].file };
         let again = lookup(model, &nested, &at, &f.pending, f.span, diags, &mut budget);
         debug_assert!(again.is_none(), "a failed look-up fails again");
     }
@@ -127,10 +127,12 @@ struct Failed {
     span: crate::source::Span,
 }
 
-/// What the field `field` of node `node` may refer to: the schema's (an empty list: any clause
-/// or control).
-fn allowed_of<'m>(model: &'m Model, node: usize, field: &str) -> &'m [KindId] {
-    model.schema.kind(model.nodes[node].kind).fields.get(field).map_or(&[][..], |f| allowed(&f.ty))
+/// The position of the field `field` among the fields of `node`'s kind, and what it may refer
+/// to: the schema's (an empty list: any clause or control). Every field of a node is its
+/// kind's (the builder keeps no other).
+fn field_of<'m>(model: &'m Model, node: usize, field: &str) -> (usize, &'m [KindId]) {
+    let fields = &model.schema.kind(model.nodes[node].kind).fields;
+    fields.get_full(field).map_or((0, &[][..]), |(p, _, f)| (p, allowed(&f.ty)))
 }
 
 /// Resolves the references among `fields`, the fields of node `i` taken out of it, adding
@@ -144,13 +146,12 @@ fn resolve_node(
     failed: &mut Vec<Failed>,
     found: &mut Found,
 ) {
-    let (file, kind) = (model.nodes[i].file, model.schema.kind(model.nodes[i].kind));
+    let file = model.nodes[i].file;
     for (name, value) in fields.iter_mut() {
         if !has_pending(value) {
             continue;
         }
-        // Every field of a node is its kind's (the builder keeps no other).
-        let (position, allowed) = kind.fields.get_full(&**name).map_or((0, &[][..]), |(p, _, f)| (p, allowed(&f.ty)));
+        let (position, allowed) = field_of(model, i, name);
         let at = At { field: name, allowed, file };
         let from = Referrer { from: NodeId(i as u32), field: position as u32 };
         resolve_value(model, nested, &at, from, value, failed, found);

@@ -107,6 +107,13 @@ pub struct KindDef {
     pub span: Span,
 }
 
+impl KindDef {
+    /// How many of the kind's fields are computed (scores), added to each node after it is built.
+    pub fn computed_fields(&self) -> usize {
+        self.fields.values().filter(|f| f.computed).count()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct EnumDef {
     pub name: String,
