@@ -5,6 +5,8 @@
 //!
 //!     cargo bench --bench lsp                     # a 2,000-line file, then a 20 MB spec
 //!     cargo bench --bench lsp -- --mb 5           # a smaller large spec
+//!     cargo bench --bench lsp -- --dir /tmp/e1k   # then a spec on disk: the estate of
+//!                                                 # `benches/pipeline.rs --write DIR`
 //!
 //! Each figure is the median (and min..max) of several runs. Targets (issue 9): diagnostics
 //! < 50 ms after a change to a 2,000-line file and < 300 ms in a 20 MB spec; hover and
@@ -262,11 +264,31 @@ fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
 
 fn main() {
     let mut mb = 20.0f64;
+    let mut dir = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        if a == "--mb" {
-            mb = args.next().and_then(|n| n.parse().ok()).expect("--mb N");
+        match a.as_str() {
+            "--mb" => mb = args.next().and_then(|n| n.parse().ok()).expect("--mb N"),
+            "--dir" => dir = Some(args.next().expect("--dir DIR")),
+            _ => {}
         }
+    }
+    if let Some(dir) = dir {
+        // A spec on disk (a flat folder, such as the pipeline's estate): its first file, in
+        // name order, is the one typed in.
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .expect("--dir names a folder")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".aims"))
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        let size: usize = files.iter().map(|(_, t)| t.len()).sum();
+        let typed = files.iter().find(|(_, t)| t.lines().any(|l| l == "  tier: 2")).expect("a file with `  tier: 2`");
+        let typed = typed.0.clone();
+        println!("{dir}: {} files, {:.1} MB; typing in {typed}", files.len(), size as f64 / 1e6);
+        measure(&format!("{:.0} MB spec on disk", size as f64 / 1e6), &files, &typed, 5);
+        return;
     }
     // 80 systems of 25 lines: a 2,000-line file.
     let small = vec![("register.aims".to_string(), systems(0, 80))];

@@ -165,8 +165,10 @@ pub fn compile(db: SourceDb, early: Vec<Diagnostic>, today: jiff::civil::Date, s
 /// This is the entry for anything that compiles the same spec again and again. A language
 /// server keeps one [`crate::cache::MemoryTrees`] for the life of the session and passes it
 /// to every compilation: after a keystroke only the edited file's text is new, so only that
-/// file is parsed; every other tree is a copy of the one parsed before (trees are keyed by
-/// the hash of the text, so an undo finds its old tree again). Call
+/// file is parsed and checked; every other file's checked nodes are decoded from the store
+/// (keyed by the hash of the text and the schema, so an undo finds its old nodes again), and
+/// a file the store keeps no nodes of (one that declares schema or rules) is checked from a
+/// copy of its tree. Call
 /// [`crate::cache::MemoryTrees::retain_only_used`] after each compilation to drop the trees of
 /// texts that are gone. The command line passes [`crate::cache::disk::DiskTrees`]. Whatever
 /// the store, the result is the same as [`compile`]'s, byte for byte.

@@ -329,7 +329,44 @@ fn the_memory_store_parses_only_what_changed() {
     }
     // Round 1 parsed every file; each later round only `b.aims`, and only when its text was
     // new: the broken text in round 2, the fixed one again in round 4 (forgotten in round 3).
-    assert_eq!(store.stats(), (3 * files - 2, files + 2));
+    // The stdlib's trees are served in every later round, and the broken `b.aims`'s in round 3.
+    // `a.aims` is neither parsed nor checked again: its checked nodes are served in rounds 2-4
+    // (a broken file has none kept).
+    assert_eq!(store.stats(), (3 * (files - 2) + 1, files + 2));
+    assert_eq!(store.node_hits(), 3);
+}
+
+/// The memory store keeps a file's checked nodes for one schema only: when a kind the file
+/// uses changes, the file is checked again against the new kind (here a text where a number
+/// is now wanted), never read from the nodes it had under the old one.
+#[test]
+fn the_memory_store_checks_a_file_again_when_its_kind_changes() {
+    use aims::cache::MemoryTrees;
+    use aims::compile::{compile, compile_with, stdlib_db, BuiltinScripts};
+    use aims::source::{Origin, SourceFile};
+    let today = jiff::civil::date(2026, 11, 22);
+    let spec = |colour: &str| {
+        let mut db = stdlib_db();
+        db.add(SourceFile::new("a.aims".into(), "gadget g1 \"Gadget\" {\n  colour: \"red\"\n}\n".into(), Origin::Spec));
+        db.add(SourceFile::new(
+            "kinds.aims".into(),
+            format!("kind gadget \"Gadget\" {{\n  colour: {colour}\n}}\n"),
+            Origin::Spec,
+        ));
+        db
+    };
+    let store = MemoryTrees::default();
+    let mut served = Vec::new();
+    for colour in ["text", "text", "int", "text"] {
+        let plain = compile(spec(colour), Vec::new(), today, &BuiltinScripts).diagnostics;
+        let cached = compile_with(spec(colour), Vec::new(), today, &BuiltinScripts, &store).diagnostics;
+        assert_eq!(cached, plain, "`colour: {colour}`: the store changes no diagnostic");
+        assert_eq!(plain.iter().any(|d| d.code == "E0302"), colour == "int", "{plain:#?}");
+        store.retain_only_used();
+        served.push(store.node_hits());
+    }
+    // Only the second round, with the schema of the first, reads `a.aims`'s nodes.
+    assert_eq!(served, [0, 1, 1, 1]);
 }
 
 /// The cache folder stays bounded: entries a run did not use are removed, oldest first, once

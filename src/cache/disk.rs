@@ -86,14 +86,6 @@ impl DiskTrees {
         }
     }
 
-    /// The key of the fragment of the text with key `text` built against the schema `schema`.
-    fn nodes_key(text: &TextHash, schema: &TextHash) -> TextHash {
-        let mut h = blake3::Hasher::new();
-        h.update(text);
-        h.update(schema);
-        *h.finalize().as_bytes()
-    }
-
     /// Removes the entries this run did not use, least recently used first, until the folder
     /// holds at most [`keep_for`] entries.
     pub fn prune(&self) {
@@ -139,7 +131,7 @@ impl Trees for DiskTrees {
     fn fragment(&self, text: &str, file: FileId, schema: &TextHash) -> Option<Vec<u8>> {
         let dir = self.nodes.as_ref()?;
         let text_key = self.key(text, file);
-        let key = Self::nodes_key(&text_key, schema);
+        let key = super::fragment_key(&text_key, schema);
         if let Ok(mut used) = self.used_nodes.lock() {
             used.insert(key);
         }
@@ -153,7 +145,7 @@ impl Trees for DiskTrees {
 
     fn keep_fragment(&self, text: &str, file: FileId, schema: &TextHash, bytes: &[u8]) {
         let Some(dir) = &self.nodes else { return };
-        let key = Self::nodes_key(&self.key(text, file), schema);
+        let key = super::fragment_key(&self.key(text, file), schema);
         if let Ok(mut used) = self.used_nodes.lock() {
             used.insert(key);
         }

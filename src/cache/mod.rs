@@ -67,9 +67,14 @@ impl Trees for ParseAll {
     }
 }
 
-/// Trees kept in memory across compilations, keyed by the hash of the text. After an edit only
-/// the edited file is parsed again; [`MemoryTrees::retain_only_used`] forgets trees of texts
-/// no compilation asked for since the last call, so the store stays the size of one spec.
+/// Trees kept in memory across compilations, keyed by the hash of the text, and beside them
+/// each spec file's checked nodes (a [`crate::sema::Fragment`]'s bytes), keyed by the text and
+/// the schema it was checked against. After an edit only the edited file is parsed and checked
+/// again; every other file's nodes are decoded on the pool, as from the disk store. The trees
+/// stay too: a change of schema (an edit of a file that declares a kind) cannot use the nodes,
+/// and then every file is checked again from its tree, not parsed again.
+/// [`MemoryTrees::retain_only_used`] forgets what no compilation asked for since the last
+/// call, so the store stays the size of one spec.
 #[derive(Default)]
 pub struct MemoryTrees {
     inner: Mutex<MemoryInner>,
@@ -80,8 +85,12 @@ struct MemoryInner {
     /// The tree, its parse diagnostics (their labels name file 0; set to the asking file on
     /// the way out) and whether it was asked for since the last clean-up.
     trees: FxHashMap<TextHash, (Ast, Vec<Diagnostic>, bool)>,
+    /// A fragment's bytes by the key of its text and schema ([`fragment_key`]), and whether it
+    /// was asked for since the last clean-up.
+    nodes: FxHashMap<TextHash, (Vec<u8>, bool)>,
     hits: usize,
     misses: usize,
+    node_hits: usize,
 }
 
 impl MemoryTrees {
@@ -91,12 +100,20 @@ impl MemoryTrees {
         (inner.hits, inner.misses)
     }
 
-    /// Forgets every tree not asked for since the last call (call it after a compilation).
+    /// Files whose checked nodes were served from the store, since the store was made.
+    pub fn node_hits(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).node_hits
+    }
+
+    /// Forgets every tree and every file's nodes not asked for since the last call (call it
+    /// after a compilation).
     pub fn retain_only_used(&self) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.trees.retain(|_, (_, _, used)| std::mem::take(used));
+        inner.nodes.retain(|_, (_, used)| std::mem::take(used));
     }
 
+    /// How many texts have a tree kept.
     pub fn len(&self) -> usize {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).trees.len()
     }
@@ -125,6 +142,40 @@ impl Trees for MemoryTrees {
         inner.trees.insert(key, (ast.clone(), in_file(diags.clone(), FileId(0)), true));
         (ast, diags)
     }
+
+    fn keeps_fragments(&self) -> bool {
+        true
+    }
+
+    fn fragment(&self, text: &str, _file: FileId, schema: &TextHash) -> Option<Vec<u8>> {
+        let text_key = hash_text(text);
+        let key = fragment_key(&text_key, schema);
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let (bytes, used) = inner.nodes.get_mut(&key)?;
+        *used = true;
+        let bytes = bytes.clone();
+        inner.node_hits += 1;
+        // The text's tree is kept too: the next change of schema needs it.
+        if let Some((_, _, used)) = inner.trees.get_mut(&text_key) {
+            *used = true;
+        }
+        Some(bytes)
+    }
+
+    fn keep_fragment(&self, text: &str, _file: FileId, schema: &TextHash, bytes: &[u8]) {
+        let key = fragment_key(&hash_text(text), schema);
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.nodes.insert(key, (bytes.to_vec(), true));
+    }
+}
+
+/// The key of the fragment of the text whose hash is `text`, built against the schema whose
+/// fingerprint is `schema`: one key for the pair, so that a fragment is found only for both.
+pub(crate) fn fragment_key(text: &TextHash, schema: &TextHash) -> TextHash {
+    let mut h = blake3::Hasher::new();
+    h.update(text);
+    h.update(schema);
+    *h.finalize().as_bytes()
 }
 
 /// Parse diagnostics point only into the file parsed; a stored tree may serve a file with

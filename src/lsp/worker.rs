@@ -25,8 +25,9 @@ pub fn start() -> (Sender<Job>, Receiver<Compiled>) {
         // bounded input safe, as on the command line's threads.
         .stack_size(64 << 20)
         .spawn(move || {
-            // Parsed trees of the last compilation: after a keystroke only the edited file is
-            // parsed again, the others (and the stdlib) come from here.
+            // Parsed trees and checked nodes of the last compilation: after a keystroke only
+            // the edited file is parsed and checked again, the others (and the stdlib) come
+            // from here.
             let trees = crate::cache::MemoryTrees::default();
             while let Ok(mut job) = inbox.recv() {
                 job = inbox.try_iter().last().unwrap_or(job);

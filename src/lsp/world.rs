@@ -185,8 +185,9 @@ pub struct Job {
 }
 
 impl Job {
-    /// Compiles the job's texts with the stdlib; `trees` holds the parsed trees of earlier
-    /// compilations, so that only the files that changed are parsed again.
+    /// Compiles the job's texts with the stdlib; `trees` holds the parsed trees and checked
+    /// nodes of earlier compilations, so that only the files that changed are parsed and
+    /// checked again.
     pub fn compile(self, trees: &crate::cache::MemoryTrees) -> Snapshot {
         let mut db = compile::stdlib_db();
         let mut uris: Vec<String> = db.iter().map(|(_, f)| uri::stdlib_uri(&f.name)).collect();
