@@ -141,6 +141,7 @@ pub fn run(connection: &Connection) -> Result<(), String> {
         results,
         done: None,
         failed: false,
+        retire: worker::start_freeing(),
     };
     server.main_loop()
 }
@@ -174,6 +175,8 @@ struct Server<'c> {
     done: Option<u64>,
     /// The last compilation failed (an internal error), which was said once.
     failed: bool,
+    /// To the thread that frees replaced snapshots.
+    retire: crossbeam_channel::Sender<world::Snapshot>,
 }
 
 /// How long the editor must be silent before the work a change calls for starts.
@@ -267,7 +270,10 @@ impl Server<'_> {
             Some(snap) => {
                 self.failed = false;
                 if self.world.snapshot.as_ref().is_none_or(|s| s.generation < snap.generation) {
-                    self.world.snapshot = Some(snap);
+                    if let Some(old) = self.world.snapshot.replace(snap) {
+                        // Freed on its own thread; if that thread is gone, here.
+                        let _ = self.retire.send(old);
+                    }
                 }
                 if result.generation == self.world.generation {
                     self.publish(result.took);
