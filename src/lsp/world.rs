@@ -282,8 +282,10 @@ impl Snapshot {
         for list in refs.iter_mut().chain(headers.iter_mut()) {
             list.sort_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)));
         }
+        // IDs are mostly ASCII, whose lower case needs no walk through Unicode's tables.
+        let lower = |id: &str| if id.is_ascii() { id.to_ascii_lowercase() } else { id.to_lowercase() };
         let mut ids: Vec<(String, NodeId)> =
-            c.model.items.iter().filter_map(|n| Some((c.model.node(*n).id.as_ref()?.to_lowercase(), *n))).collect();
+            c.model.items.iter().filter_map(|n| Some((lower(c.model.node(*n).id.as_ref()?), *n))).collect();
         ids.sort();
         Snapshot {
             c,

@@ -169,11 +169,22 @@ pub(crate) fn decode(bytes: &[u8], schema: &Schema, file: FileId) -> Option<Frag
         let (span, header) = (r.span()?, r.span()?);
         let n = r.len()?;
         let mut fields = Fields::with_capacity(n + computed[kind]);
+        // The fields seen, by position: a field given twice is refused.
+        let mut seen = 0u128;
         for _ in 0..n {
             let at = usize::try_from(r.uint()?).ok()?;
             let (_, def) = kind_def.fields.get_index(at)?;
             let value = value_in(&mut r, schema, count, 0)?;
-            if fields.iter().any(|(k, _)| k.same(&def.key)) {
+            let twice = match at {
+                0..128 => {
+                    let bit = 1u128 << at;
+                    let was = seen & bit != 0;
+                    seen |= bit;
+                    was
+                }
+                _ => fields.iter().any(|(k, _)| k.same(&def.key)),
+            };
+            if twice {
                 return None;
             }
             fields.push_new(def.key.clone(), value);
@@ -272,6 +283,13 @@ impl<'a> In<'a> {
         Some(*b)
     }
     fn uint(&mut self) -> Option<u64> {
+        // Most numbers (kinds, field positions, short lengths) fit in one byte.
+        if let Some((&b, rest)) = self.0.split_first() {
+            if b < 0x80 {
+                self.0 = rest;
+                return Some(b as u64);
+            }
+        }
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -429,6 +447,57 @@ mod tests {
             flipped[at] ^= 0xa5;
             let _ = super::decode(&flipped, &model.schema, file);
         }
+    }
+
+    /// A node that gives one field twice is refused, whatever the field's position among its
+    /// kind's fields (the first positions are tracked in a bit set, the others by a search).
+    #[test]
+    fn a_fragment_giving_a_field_twice_is_refused() {
+        use crate::source::Span;
+        let c = crate::compile::compile(
+            crate::compile::stdlib_db(),
+            Vec::new(),
+            jiff::civil::date(2026, 11, 22),
+            &crate::compile::BuiltinScripts,
+        );
+        let schema = &c.model.schema;
+        // A kind with the most fields, so that positions past 128 are tried where there are any.
+        let kind = (0..schema.kinds.len()).max_by_key(|k| schema.kind(*k).fields.len()).expect("a kind");
+        let texts: Vec<usize> = (0..schema.kind(kind).fields.len())
+            .filter(|at| {
+                matches!(
+                    schema.kind(kind).fields[*at].ty,
+                    crate::sema::schema::Type::Prim(crate::sema::schema::Prim::Text)
+                )
+            })
+            .collect();
+        assert!(texts.len() >= 2, "the kind has two text fields");
+        let node = |fields: &[usize]| {
+            let mut out = super::Out(Vec::new());
+            out.uint(1);
+            out.uint(1);
+            out.uint(0);
+            out.span(Span::new(0, 3));
+            out.uint(kind as u64);
+            out.opt_str(Some("n1"));
+            out.opt_str(None);
+            out.uint(0);
+            out.span(Span::new(0, 40));
+            out.span(Span::new(0, 3));
+            out.uint(fields.len() as u64);
+            for at in fields {
+                out.uint(*at as u64);
+                out.span(Span::new(10, 13));
+                out.byte(super::TEXT);
+                out.str("yes");
+            }
+            out.0
+        };
+        let (a, b) = (texts[0], *texts.last().unwrap());
+        let file = FileId(0);
+        assert!(super::decode(&node(&[a, b]), schema, file).is_some(), "two fields, once each");
+        assert!(super::decode(&node(&[a, b, a]), schema, file).is_none(), "field {a} twice");
+        assert!(super::decode(&node(&[b, a, b]), schema, file).is_none(), "field {b} twice");
     }
 
     fn unresolve(m: &crate::sema::Model, v: &mut crate::sema::Value) {
