@@ -61,18 +61,23 @@ pub struct FileFindings<'a> {
 }
 
 /// Every file of the spec (an empty list clears a file's old findings), and every stdlib file
-/// that a finding points into (Annex A controls without a decision), with their diagnostics.
-pub fn by_file(snap: &Snapshot) -> Vec<FileFindings<'_>> {
-    let mut by_file: BTreeMap<u32, Vec<&Diagnostic>> = BTreeMap::new();
+/// that a finding points into (Annex A controls without a decision), with its diagnostics by
+/// their place among the compilation's.
+fn grouped(snap: &Snapshot) -> Vec<(FileId, Vec<u32>)> {
+    let mut by_file: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for &file in &snap.c.model.spec_files {
         by_file.entry(file.0).or_default();
     }
-    for d in &snap.c.diagnostics {
+    for (i, d) in snap.c.diagnostics.iter().enumerate() {
         if let Some(primary) = d.primary_label().filter(|l| (l.file.0 as usize) < snap.uris.len()) {
-            by_file.entry(primary.file.0).or_default().push(d);
+            by_file.entry(primary.file.0).or_default().push(i as u32);
         }
     }
-    by_file.into_iter().map(|(file, diagnostics)| FileFindings { file: FileId(file), diagnostics }).collect()
+    by_file.into_iter().map(|(file, at)| (FileId(file), at)).collect()
+}
+
+fn of<'a>(snap: &'a Snapshot, at: &[u32]) -> Vec<&'a Diagnostic> {
+    at.iter().map(|i| &snap.c.diagnostics[*i as usize]).collect()
 }
 
 /// What decides a file's published diagnostics, as one number: its text, its diagnostics and
@@ -99,6 +104,33 @@ pub fn fingerprint(snap: &Snapshot, findings: &FileFindings) -> u64 {
         (&snap.uris[f.0 as usize], snap.text(f)).hash(&mut h);
     }
     h.finish()
+}
+
+/// A file's findings, by their place among the compilation's diagnostics, with their
+/// [`fingerprint`]: made on the compile thread with the snapshot, so that a publication only
+/// compares numbers on the server's loop (with hundreds of thousands of findings, grouping and
+/// hashing them takes a tenth of a second or more, and every answer would wait for it).
+pub struct Prepared {
+    pub file: FileId,
+    diagnostics: Vec<u32>,
+    pub fingerprint: u64,
+}
+
+impl Prepared {
+    pub fn findings<'a>(&self, snap: &'a Snapshot) -> FileFindings<'a> {
+        FileFindings { file: self.file, diagnostics: of(snap, &self.diagnostics) }
+    }
+}
+
+/// Each file's findings ([`grouped`]) with their fingerprint, for [`Snapshot::findings`].
+pub fn prepare(snap: &Snapshot) -> Vec<Prepared> {
+    grouped(snap)
+        .into_iter()
+        .map(|(file, diagnostics)| {
+            let fingerprint = fingerprint(snap, &FileFindings { file, diagnostics: of(snap, &diagnostics) });
+            Prepared { file, diagnostics, fingerprint }
+        })
+        .collect()
 }
 
 /// The notification for one file.

@@ -362,15 +362,15 @@ impl Server<'_> {
         let Some(snap) = self.world.snapshot.as_ref() else { return };
         let mut sent = 0;
         let mut seen = std::collections::HashSet::new();
-        for findings in diagnostics::by_file(snap) {
-            let uri = snap.uris[findings.file.0 as usize].clone();
+        for prepared in &snap.findings {
+            let uri = snap.uris[prepared.file.0 as usize].clone();
             seen.insert(uri.clone());
             let touched = self.world.touched.contains(&uri);
-            let fingerprint = diagnostics::fingerprint(snap, &findings);
+            let fingerprint = prepared.fingerprint;
             if !touched && self.fingerprints.get(&uri) == Some(&fingerprint) {
                 continue;
             }
-            let p = diagnostics::publication(snap, &findings);
+            let p = diagnostics::publication(snap, &prepared.findings(snap));
             self.fingerprints.insert(uri.clone(), fingerprint);
             if !touched && self.published.get(&uri).is_some_and(|(v, d)| *v == p.version && *d == p.diagnostics) {
                 continue;

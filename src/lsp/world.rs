@@ -225,6 +225,8 @@ impl Job {
         snap.generation = self.generation;
         snap.stamps = self.stamps;
         snap.versions = self.versions;
+        // Last: a fingerprint covers the open documents' versions.
+        snap.findings = super::diagnostics::prepare(&snap);
         snap
     }
 }
@@ -279,6 +281,9 @@ pub struct Snapshot {
     /// Every top-level item's ID in lower case, with the item, sorted: completion filters
     /// this once per request instead of gathering and lower-casing tens of thousands of IDs.
     pub ids: Vec<(String, NodeId)>,
+    /// Each file's findings and their fingerprint, as the publication reads them (made by
+    /// [`Job::compile`], which makes every snapshot).
+    pub findings: Vec<super::diagnostics::Prepared>,
 }
 
 impl Snapshot {
@@ -315,6 +320,7 @@ impl Snapshot {
             refs,
             headers,
             ids,
+            findings: Vec::new(),
         }
     }
 
