@@ -82,9 +82,11 @@ pub struct MemoryTrees {
 
 #[derive(Default)]
 struct MemoryInner {
-    /// The tree, its parse diagnostics (their labels name file 0; set to the asking file on
-    /// the way out) and whether it was asked for since the last clean-up.
-    trees: FxHashMap<TextHash, (Ast, Vec<Diagnostic>, bool)>,
+    /// The tree (in postcard, as on disk: a third of the memory of the tree itself, and
+    /// copied out of the store without holding the lock), its parse diagnostics (their labels
+    /// name file 0; set to the asking file on the way out) and whether it was asked for since
+    /// the last clean-up.
+    trees: FxHashMap<TextHash, KeptTree>,
     /// A fragment's bytes by the key of its text and schema ([`fragment_key`]), and whether it
     /// was asked for since the last clean-up.
     nodes: FxHashMap<TextHash, (Vec<u8>, bool)>,
@@ -92,6 +94,10 @@ struct MemoryInner {
     misses: usize,
     node_hits: usize,
 }
+
+/// A tree in postcard, its parse diagnostics, and whether it was asked for since the last
+/// clean-up.
+type KeptTree = (std::sync::Arc<[u8]>, Vec<Diagnostic>, bool);
 
 impl MemoryTrees {
     /// Trees served from the store and trees parsed, since the store was made.
@@ -126,20 +132,28 @@ impl MemoryTrees {
 impl Trees for MemoryTrees {
     fn parse(&self, text: &str, file: FileId) -> (Ast, Vec<Diagnostic>) {
         let key = hash_text(text);
-        {
+        let kept = {
             let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((ast, diags, used)) = inner.trees.get_mut(&key) {
+            inner.trees.get_mut(&key).map(|(bytes, diags, used)| {
                 *used = true;
-                let found = (ast.clone(), in_file(diags.clone(), file));
-                inner.hits += 1;
-                return found;
+                (bytes.clone(), in_file(diags.clone(), file))
+            })
+        };
+        // Decoded and parsed outside the lock, so that files are read in parallel.
+        if let Some((bytes, diags)) = kept {
+            if let Ok(ast) = postcard::from_bytes::<Ast>(&bytes) {
+                self.inner.lock().unwrap_or_else(|e| e.into_inner()).hits += 1;
+                return (ast, diags);
             }
         }
-        // Parsed outside the lock, so that files parse in parallel.
         let (ast, diags) = syntax::parse(text, file);
+        let bytes = postcard::to_stdvec(&ast);
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.misses += 1;
-        inner.trees.insert(key, (ast.clone(), in_file(diags.clone(), FileId(0)), true));
+        // A tree that cannot be written is parsed again next time.
+        if let Ok(bytes) = bytes {
+            inner.trees.insert(key, (bytes.into(), in_file(diags.clone(), FileId(0)), true));
+        }
         (ast, diags)
     }
 
