@@ -221,8 +221,8 @@ fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
     // the edited item, and a hover in another item (the edit leaves it alone).
     // The file's last item's owner: far from the edit in any spec (in the pipeline's estate
     // the next system's owner may sit in the very item the keystroke is in).
-    let next_owner =
-        text.lines().enumerate().filter(|(_, l)| l.starts_with("  owner: owner_")).last().unwrap().0 as u32;
+    let owner_of = |l: &str| l.starts_with("  owner: owner_");
+    let next_owner = text.lines().enumerate().filter(|(_, l)| owner_of(l)).last().unwrap().0 as u32;
     let hover_next = json!({ "textDocument": { "uri": uri }, "position": { "line": next_owner, "character": 12 } });
     let (mut hovers, mut completions) = (Vec::new(), Vec::new());
     for v in runs + 1..=2 * runs {
@@ -242,7 +242,6 @@ fn measure(label: &str, files: &[(String, String)], file: &str, runs: usize) {
 
     // A keystroke in `file`, then at once a hover in another open file: answered while the
     // spec recompiles, or only after.
-    let owner_of = |l: &str| l.starts_with("  owner: owner_");
     let Some((other, other_text)) = files.iter().find(|(n, t)| n != file && t.lines().any(owner_of)) else { return };
     let other_uri = s.uri(other);
     s.notify(

@@ -87,9 +87,10 @@ struct MemoryInner {
     /// name file 0; set to the asking file on the way out) and whether it was asked for since
     /// the last clean-up.
     trees: FxHashMap<TextHash, KeptTree>,
-    /// A fragment's bytes by the key of its text and schema ([`fragment_key`]), and whether it
-    /// was asked for since the last clean-up.
-    nodes: FxHashMap<TextHash, (Vec<u8>, bool)>,
+    /// A fragment's bytes by the key of its text and schema ([`fragment_key`]), copied out of
+    /// the store without holding the lock, and whether it was asked for since the last
+    /// clean-up.
+    nodes: FxHashMap<TextHash, (std::sync::Arc<[u8]>, bool)>,
     hits: usize,
     misses: usize,
     node_hits: usize,
@@ -164,22 +165,25 @@ impl Trees for MemoryTrees {
     fn fragment(&self, text: &str, _file: FileId, schema: &TextHash) -> Option<Vec<u8>> {
         let text_key = hash_text(text);
         let key = fragment_key(&text_key, schema);
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let (bytes, used) = inner.nodes.get_mut(&key)?;
-        *used = true;
-        let bytes = bytes.clone();
-        inner.node_hits += 1;
-        // The text's tree is kept too: the next change of schema needs it.
-        if let Some((_, _, used)) = inner.trees.get_mut(&text_key) {
+        let bytes = {
+            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let (bytes, used) = inner.nodes.get_mut(&key)?;
             *used = true;
-        }
-        Some(bytes)
+            let bytes = bytes.clone();
+            inner.node_hits += 1;
+            // The text's tree is kept too: the next change of schema needs it.
+            if let Some((_, _, used)) = inner.trees.get_mut(&text_key) {
+                *used = true;
+            }
+            bytes
+        };
+        Some(bytes.to_vec())
     }
 
     fn keep_fragment(&self, text: &str, _file: FileId, schema: &TextHash, bytes: &[u8]) {
         let key = fragment_key(&hash_text(text), schema);
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.nodes.insert(key, (bytes.to_vec(), true));
+        inner.nodes.insert(key, (bytes.into(), true));
     }
 }
 
