@@ -100,10 +100,9 @@ pub fn stdlib_db() -> SourceDb {
 /// their trees stay a small part of memory.
 const AHEAD: usize = 4;
 
-fn parse_file(db: &SourceDb, id: FileId, trees: &dyn Trees) -> (Ast, Vec<Diagnostic>) {
-    let file = db.get(id);
-    let (ast, mut diags) = trees.parse(&file.text, id);
-    if file.origin == Origin::Spec && ast.items.is_empty() && diags.is_empty() && file.text.trim().is_empty() {
+fn parse_file(text: &str, origin: Origin, id: FileId, trees: &dyn Trees) -> (Ast, Vec<Diagnostic>) {
+    let (ast, mut diags) = trees.parse(text, id);
+    if origin == Origin::Spec && ast.items.is_empty() && diags.is_empty() && text.trim().is_empty() {
         diags.push(
             Diagnostic::new(codes::EMPTY_FILE, "this file is empty")
                 .primary(id, Span::new(0, 0), "nothing declared here")
@@ -119,22 +118,21 @@ enum Read {
     Nodes(sema::Fragment),
 }
 
-/// The fragment of a spec file when `fragments` (the schema and its fingerprint) is given and
-/// the store has one that fits; otherwise its tree.
+/// The fragment of a spec file (its text `text`) when `fragments` (the schema and its
+/// fingerprint) is given and the store has one that fits; otherwise its tree.
 fn read_file(
-    db: &SourceDb,
+    text: &str,
+    origin: Origin,
     id: FileId,
     trees: &dyn Trees,
     fragments: Option<(&sema::Schema, &crate::cache::TextHash)>,
 ) -> Read {
-    let file = db.get(id);
-    if let (Some((schema, key)), Origin::Spec) = (fragments, file.origin) {
-        if let Some(fragment) = trees.fragment(&file.text, id, key).and_then(|b| sema::decode_fragment(&b, schema, id))
-        {
+    if let (Some((schema, key)), Origin::Spec) = (fragments, origin) {
+        if let Some(fragment) = trees.fragment(text, id, key).and_then(|b| sema::decode_fragment(&b, schema, id)) {
             return Read::Nodes(fragment);
         }
     }
-    let (ast, diags) = parse_file(db, id, trees);
+    let (ast, diags) = parse_file(text, origin, id, trees);
     Read::Tree(ast, diags)
 }
 
@@ -198,7 +196,14 @@ pub fn compile_only(
     // every bounded input safe.
     let pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("a thread pool can be built");
     let parse_all = |ids: &[FileId]| -> Vec<(Ast, Vec<Diagnostic>)> {
-        pool.install(|| ids.par_iter().map(|id| parse_file(&db, *id, trees)).collect())
+        pool.install(|| {
+            ids.par_iter()
+                .map(|id| {
+                    let file = db.get(*id);
+                    parse_file(&file.text, file.origin, *id, trees)
+                })
+                .collect()
+        })
     };
 
     // Files that declare schema first (the stdlib, and a spec's own kinds); then the others,
@@ -230,50 +235,64 @@ pub fn compile_only(
     let schema = analyzer.schema();
     let schema_key = trees.keeps_fragments().then(|| schema_fingerprint(&db, &declaring));
     let fragments = schema_key.as_ref().map(|key| (&*schema, key));
+    // Each of those files' text goes to the pool with its job and comes back with the result;
+    // once the file is checked it returns to the database, or is dropped when the caller
+    // allows it (`SourceDb::release_checked`).
+    let release = db.releases_checked();
     pool.in_place_scope(|scope| {
         let mut waiting = std::collections::VecDeque::new();
         let mut next = missing.iter();
-        let mut spawn = |waiting: &mut std::collections::VecDeque<_>| {
+        let mut spawn = |waiting: &mut std::collections::VecDeque<_>, db: &mut SourceDb| {
             if let Some(&id) = next.next() {
                 let (send, receive) = std::sync::mpsc::channel();
-                let db = &db;
+                let file = db.get_mut(id);
+                let (text, origin) = (std::mem::take(&mut file.text), file.origin);
                 scope.spawn(move |_| {
-                    let _ = send.send(read_file(db, id, trees, fragments));
+                    let read = read_file(&text, origin, id, trees, fragments);
+                    let _ = send.send((read, text));
                 });
                 waiting.push_back((id, receive));
             }
         };
         for _ in 0..AHEAD {
-            spawn(&mut waiting);
+            spawn(&mut waiting, &mut db);
         }
         for id in &ids {
-            // A file parsed early declares schema: its nodes are never kept.
-            let (read, declares) = match early_trees[id.0 as usize].take() {
-                Some((ast, diags)) => (Read::Tree(ast, diags), true),
+            // A file parsed early declares schema: its nodes are never kept, nor its text let go.
+            let (read, text) = match early_trees[id.0 as usize].take() {
+                Some((ast, diags)) => (Read::Tree(ast, diags), None),
                 None => {
                     let Some((for_id, receive)) = waiting.pop_front() else { break };
                     debug_assert_eq!(for_id, *id);
                     // A closed channel means the parse panicked: the scope re-raises it.
-                    let Ok(p) = receive.recv() else { break };
-                    spawn(&mut waiting);
-                    (p, false)
+                    let Ok((read, text)) = receive.recv() else { break };
+                    spawn(&mut waiting, &mut db);
+                    (read, Some(text))
                 }
             };
-            let file = db.get(*id);
+            let origin = db.get(*id).origin;
             match read {
                 Read::Nodes(fragment) => analyzer.merge(*id, fragment),
-                Read::Tree(ast, diags) => match schema_key {
+                Read::Tree(ast, diags) => match (schema_key, &text) {
                     // Only a file read without a problem has a fragment worth keeping.
-                    Some(key) if diags.is_empty() && !declares => {
-                        if let Some(bytes) = analyzer.file_keeping(*id, file.origin, ast) {
-                            trees.keep_fragment(&file.text, *id, &key, &bytes);
+                    (Some(key), Some(text)) if diags.is_empty() => {
+                        if let Some(bytes) = analyzer.file_keeping(*id, origin, ast) {
+                            trees.keep_fragment(text, *id, &key, &bytes);
                         }
                     }
                     _ => {
                         diagnostics.extend(diags);
-                        analyzer.file(*id, file.origin, ast);
+                        analyzer.file(*id, origin, ast);
                     }
                 },
+            }
+            if let Some(text) = text {
+                let file = db.get_mut(*id);
+                if release && origin == Origin::Spec {
+                    file.release();
+                } else {
+                    file.text = text;
+                }
             }
         }
     });
@@ -323,4 +342,44 @@ fn score(db: &mut SourceDb, model: &mut Model, scripts: &dyn Scripts, diags: &mu
     };
     let id = db.add(crate::source::SourceFile::new(name, text, origin));
     scoring::run(model, db.get(id), id, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(release: bool) -> SourceDb {
+        let mut db = stdlib_db();
+        let files = [
+            ("kinds.aims", "kind vendor_note {\n  text: text\n}\n"),
+            ("a.aims", "person p \"P\" {\n  email: \"p@example.org\"\n}\n"),
+            ("b.aims", "system s \"S\" {\n  owner: nobody\n}\n"),
+        ];
+        for (name, text) in files {
+            db.add(crate::source::SourceFile::new(name.into(), text.into(), Origin::Spec));
+        }
+        if release {
+            db.release_checked();
+        }
+        db
+    }
+
+    #[test]
+    fn a_compilation_that_may_release_texts_drops_only_checked_spec_texts_and_finds_the_same() {
+        let today = jiff::civil::date(2026, 11, 22);
+        let kept = compile(db(false), Vec::new(), today, &BuiltinScripts);
+        let released = compile(db(true), Vec::new(), today, &BuiltinScripts);
+        let show = |c: &Compilation| c.diagnostics.iter().map(|d| format!("{d:?}")).collect::<Vec<_>>();
+        assert!(kept.diagnostics.iter().any(|d| d.code == "E0203"), "{:?}", show(&kept));
+        assert_eq!(show(&kept), show(&released));
+        for (id, file) in released.db.iter() {
+            // The stdlib and a file that declares kinds keep their text; the others let it go.
+            let expect = file.origin == Origin::Spec && file.name != "kinds.aims";
+            assert_eq!(file.is_released(), expect, "{}", file.name);
+            assert!(!kept.db.get(id).is_released());
+            if !expect {
+                assert_eq!(file.text, kept.db.get(id).text);
+            }
+        }
+    }
 }

@@ -55,6 +55,9 @@ pub struct SourceFile {
     /// Made on the first question about a position: a run that reports nothing about a file
     /// (most files of a large, clean spec) never makes them.
     positions: std::sync::OnceLock<Positions>,
+    /// Whether the text was let go once the file was checked (see [`SourceDb::release_checked`]):
+    /// `text` is then empty until [`SourceFile::restore`] gives it back.
+    released: bool,
 }
 
 /// The tables that turn a byte offset into a line and a column.
@@ -90,11 +93,32 @@ impl Positions {
 
 impl SourceFile {
     pub fn new(name: String, text: String, origin: Origin) -> Self {
-        SourceFile { name, text, origin, positions: std::sync::OnceLock::new() }
+        SourceFile { name, text, origin, positions: std::sync::OnceLock::new(), released: false }
     }
 
     fn positions(&self) -> &Positions {
+        debug_assert!(!self.released, "positions asked of `{}`, whose text was released", self.name);
         self.positions.get_or_init(|| Positions::of(&self.text))
+    }
+
+    /// Whether the text was let go after checking and not given back yet.
+    pub fn is_released(&self) -> bool {
+        self.released
+    }
+
+    /// Drops the text (a compilation that was asked to, once the file is checked).
+    pub(crate) fn release(&mut self) {
+        self.text = String::new();
+        self.positions = std::sync::OnceLock::new();
+        self.released = true;
+    }
+
+    /// Gives a released file its text back: the very text it was checked with (the caller
+    /// reads it again and compares its hash).
+    pub fn restore(&mut self, text: String) {
+        self.text = text;
+        self.positions = std::sync::OnceLock::new();
+        self.released = false;
     }
 
     /// 0-based index of the line holding a byte offset (the last line for offsets past the end).
@@ -198,6 +222,8 @@ pub fn head(text: &str, to: usize) -> &str {
 #[derive(Debug, Default)]
 pub struct SourceDb {
     files: Vec<SourceFile>,
+    /// Whether a compilation may drop each spec file's text once it has checked the file.
+    release_checked: bool,
 }
 
 impl SourceDb {
@@ -207,6 +233,19 @@ impl SourceDb {
     }
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+    pub fn get_mut(&mut self, id: FileId) -> &mut SourceFile {
+        &mut self.files[id.0 as usize]
+    }
+    /// Lets a compilation drop the text of each spec file that declares no schema as soon as
+    /// it has checked it: the Model keeps what later stages need, and a large spec's texts are
+    /// about a third of the peak memory of a check. Whoever shows a diagnostic must first give
+    /// its files their text back ([`SourceFile::restore`]); `aims check` reads them again.
+    pub fn release_checked(&mut self) {
+        self.release_checked = true;
+    }
+    pub fn releases_checked(&self) -> bool {
+        self.release_checked
     }
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))

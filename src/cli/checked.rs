@@ -21,8 +21,8 @@ use std::sync::Mutex;
 
 /// A checked spec, as far as reporting it needs.
 pub struct Checked {
-    /// Every file of the run. In a result from the cache only the files a diagnostic points
-    /// into have their text (the others keep their name): nothing else reads it.
+    /// Every file of the run. Only the files a diagnostic points into have their text (the
+    /// others keep their name, see `SourceDb::release_checked`): nothing else reads it.
     pub db: SourceDb,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
@@ -48,13 +48,17 @@ impl Checked {
 /// Checks the spec (with the rules `only`, or all), from the result cache when it holds this
 /// very result. A usage or I/O problem is reported and gives the exit code to return.
 pub fn check(spec: &SpecArgs, only: Option<&[String]>) -> Result<Checked, u8> {
-    let read = load::read(spec).map_err(|e| output::fail_as(spec.format, &e.0))?;
+    let mut read = load::read(spec).map_err(|e| output::fail_as(spec.format, &e.0))?;
+    // A check drops each spec file's text once the file is checked, and reads again only the
+    // files its diagnostics point into.
+    let reread = read.release_checked();
     let scripts = DiskScripts::new(&spec.paths, spec.stdlib.clone());
     // A file with bytes that are not UTF-8 is read with them replaced, and two such files can
     // read the same: a run with any is never stored (the file is being repaired anyway).
     let store = super::cache_dir(spec).filter(|_| read.early.is_empty()).map(|dir| DiskResults::open(&dir));
     let Some(store) = store else {
-        let (c, _) = super::compile_read(spec, read, only, &scripts);
+        let (mut c, _) = super::compile_read(spec, read, only, &scripts);
+        restore(&reread, &mut c, spec)?;
         return Ok(from_compilation(c));
     };
     let key = results::key(read.files(), spec.today(), only);
@@ -67,7 +71,8 @@ pub fn check(spec: &SpecArgs, only: Option<&[String]>) -> Result<Checked, u8> {
     };
     let first_added = read.files().count();
     let recording = Recording { inner: &scripts, reads: Mutex::default() };
-    let (c, evidence) = super::compile_read(spec, read, only, &recording);
+    let (mut c, evidence) = super::compile_read(spec, read, only, &recording);
+    restore(&reread, &mut c, spec)?;
     let stored = Stored {
         added: c
             .db
@@ -85,6 +90,12 @@ pub fn check(spec: &SpecArgs, only: Option<&[String]>) -> Result<Checked, u8> {
     };
     store.put(&key, &stored);
     Ok(from_compilation(c))
+}
+
+/// Gives the files the diagnostics point into their text again, read from disk.
+fn restore(reread: &load::Reread, c: &mut Compilation, spec: &SpecArgs) -> Result<(), u8> {
+    let shown = c.diagnostics.iter().flat_map(|d| d.labels.iter().map(|l| l.file));
+    reread.restore(&mut c.db, shown).map_err(|e| output::fail_as(spec.format, &e.0))
 }
 
 fn from_compilation(c: Compilation) -> Checked {

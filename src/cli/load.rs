@@ -28,12 +28,61 @@ pub struct Read {
     /// Problems found while reading (invalid UTF-8), with the file ids the database will give.
     pub early: Vec<Diagnostic>,
     stdlib_hashes: Vec<TextHash>,
+    /// Whether the database lets a compilation drop spec texts once checked ([`Read::release_checked`]).
+    release: bool,
 }
 
 pub struct Text {
     pub name: String,
+    /// Where the text was read, to read it again.
+    pub path: PathBuf,
     pub text: String,
     pub hash: TextHash,
+}
+
+/// Where each spec file of a run can be read again, with the hash of the text it was checked
+/// with: a compilation that released the texts gives them back from here.
+pub struct Reread {
+    /// The id of the first spec file; spec files follow in order.
+    first: usize,
+    files: Vec<(PathBuf, TextHash)>,
+}
+
+impl Reread {
+    /// Reads again the released files among `ids` and gives them back their text. A file that
+    /// now reads differently (it was saved while aims checked it) cannot be shown: the
+    /// positions found would not be those of its text.
+    pub fn restore(&self, db: &mut SourceDb, ids: impl IntoIterator<Item = FileId>) -> Result<(), LoadError> {
+        let mut wanted: Vec<FileId> = ids.into_iter().filter(|id| db.get(*id).is_released()).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let texts: Vec<Result<String, LoadError>> = wanted
+            .par_iter()
+            .map(|id| {
+                let (path, hash) =
+                    id.0.checked_sub(self.first as u32).and_then(|i| self.files.get(i as usize)).ok_or_else(|| {
+                        LoadError(format!("cannot read `{}` again: it is not a file of the spec", db.get(*id).name))
+                    })?;
+                let again =
+                    read::regular_file(path, MAX_FILE_BYTES).map(FileText::new).map_err(|read::Unreadable(why)| {
+                        LoadError(format!("cannot read `{}` again: {why}", display(path)))
+                    })?;
+                if again.hash != *hash {
+                    return Err(LoadError(format!(
+                        "`{}` changed while aims was checking it; run aims again to check it as it is now",
+                        display(path)
+                    )));
+                }
+                Ok(match again.text {
+                    Ok(t) | Err((t, _)) => t,
+                })
+            })
+            .collect();
+        for (id, text) in wanted.into_iter().zip(texts) {
+            db.get_mut(id).restore(text?);
+        }
+        Ok(())
+    }
 }
 
 impl Read {
@@ -49,9 +98,22 @@ impl Read {
         stdlib.chain(self.spec.iter().map(|t| (t.hash, t.text.len()))).collect()
     }
 
-    /// The database of the run. Each spec file's line table is built in parallel.
+    /// The database of the run.
     pub fn into_db(self) -> SourceDb {
-        self.into_db_keeping(|_| true)
+        let release = self.release;
+        let mut db = self.into_db_keeping(|_| true);
+        if release {
+            db.release_checked();
+        }
+        db
+    }
+
+    /// Lets the compilation of these files drop each spec text once it is checked
+    /// ([`SourceDb::release_checked`]); the texts of the files a diagnostic points into are
+    /// then read again from where this says.
+    pub fn release_checked(&mut self) -> Reread {
+        self.release = true;
+        Reread { first: self.stdlib.len(), files: self.spec.iter().map(|t| (t.path.clone(), t.hash)).collect() }
     }
 
     /// The database of the run, in which only the spec files for which `keep(index in
@@ -120,9 +182,9 @@ pub fn read(args: &SpecArgs) -> Result<Read, LoadError> {
     for (file, text) in read_all(&files)? {
         let id = FileId((stdlib.len() + spec.len()) as u32);
         let hash = text.hash;
-        spec.push(Text { name: display(&file), text: text.into_string(id, &mut early), hash });
+        spec.push(Text { name: display(&file), text: text.into_string(id, &mut early), hash, path: file });
     }
-    Ok(Read { stdlib, spec, early, stdlib_hashes })
+    Ok(Read { stdlib, spec, early, stdlib_hashes, release: false })
 }
 
 /// A file's content as read: its text, or the text with bad bytes replaced and where the
@@ -252,4 +314,47 @@ fn read_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, FileText)>, LoadError> {
 pub fn display(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database of one spec file whose text was released, and where to read it again.
+    fn released(path: &Path, text: &str) -> (SourceDb, Reread) {
+        let mut db = SourceDb::default();
+        let id = db.add(SourceFile::new(display(path), String::new(), Origin::Spec));
+        db.get_mut(id).release();
+        let reread = Reread { first: 0, files: vec![(path.to_path_buf(), crate::cache::hash_text(text))] };
+        (db, reread)
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_and_a_changed_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.aims");
+        let text = "system s \"S\" {\n  purpose: \"é\"\n}\n";
+        std::fs::write(&path, text).unwrap();
+        let (mut db, reread) = released(&path, text);
+        assert!(db.get(FileId(0)).is_released());
+        reread.restore(&mut db, [FileId(0), FileId(0)]).map_err(|e| e.0).unwrap();
+        let file = db.get(FileId(0));
+        assert!(!file.is_released());
+        assert_eq!(file.text, text);
+        assert_eq!(file.line_col(text.find('é').unwrap() as u32), (2, 13));
+
+        // Saved while aims checked it: the positions found are not those of the new text.
+        let (mut db, reread) = released(&path, text);
+        std::fs::write(&path, "system s \"S\" {}\n").unwrap();
+        let err = reread.restore(&mut db, [FileId(0)]).err().map(|e| e.0).unwrap_or_default();
+        assert_eq!(
+            err,
+            format!("`{}` changed while aims was checking it; run aims again to check it as it is now", display(&path))
+        );
+        assert!(db.get(FileId(0)).is_released());
+
+        std::fs::remove_file(&path).unwrap();
+        let err = reread.restore(&mut db, [FileId(0)]).err().map(|e| e.0).unwrap_or_default();
+        assert!(err.starts_with(&format!("cannot read `{}` again: ", display(&path))), "{err}");
+    }
 }
