@@ -165,11 +165,160 @@ impl OfKind<'_> {
 
 /// The columns of a kind, one per entry of [`OfKind::fields`], and the members of their lists.
 struct Filled<'a> {
-    cols: Vec<Box<[Cell<'a>]>>,
-    /// The members of the lists in the columns, each list as its length (a [`Cell::Int`])
-    /// followed by its members' cells: one compact run per list, filled with its column, so
-    /// that searching a list of systems in every rule reads this instead of the Model's values.
-    members: Vec<Cell<'a>>,
+    cols: Vec<Column<'a>>,
+    /// The members of the lists in the columns, each list as its length followed by its
+    /// members: one compact run per list, filled with its column, so that searching a list of
+    /// systems in every rule reads this instead of the Model's values.
+    members: Members<'a>,
+}
+
+/// No node, no member: a reference or block cannot have this number (a Model that large
+/// could not be counted in a `NodeId`), nor can a member of an enum.
+const NONE: u32 = u32::MAX;
+
+/// One column, in the narrowest form that holds every cell of it. Most fields hold one kind
+/// of value (a reference, an enum member, a yes or no, a date, a text), and a cell of the
+/// general form takes 16 bytes where these take 1 to 8: the columns of a large spec are a
+/// tenth of its peak memory. A column starts in the form its first value asks for and turns
+/// into the general form, once, on the first value that does not fit.
+enum Column<'a> {
+    /// No node of the kind has the field (so far).
+    Absent,
+    /// References and blocks: the node's number, [`NONE`] where the field is absent.
+    Nodes(Vec<u32>),
+    /// Members of the one enum: the member's position, [`NONE`] where absent.
+    Enum(u32, Vec<u32>),
+    /// `yes` or `no`: 0, 1, or 2 where absent.
+    Bools(Vec<u8>),
+    Dates(Vec<Option<jiff::civil::Date>>),
+    /// Texts and other values read when asked: the cell is made on each read ([`Cell::of`]).
+    Values(Vec<Option<&'a Value>>),
+    Cells(Vec<Cell<'a>>),
+}
+
+impl<'a> Column<'a> {
+    fn get(&self, pos: usize) -> Cell<'a> {
+        match self {
+            Column::Absent => Cell::Absent,
+            Column::Nodes(v) => match v[pos] {
+                NONE => Cell::Absent,
+                n => Cell::Node(NodeId(n)),
+            },
+            Column::Enum(e, v) => match v[pos] {
+                NONE => Cell::Absent,
+                i => Cell::Enum(*e, i),
+            },
+            Column::Bools(v) => match v[pos] {
+                0 => Cell::Bool(false),
+                1 => Cell::Bool(true),
+                _ => Cell::Absent,
+            },
+            Column::Dates(v) => v[pos].map_or(Cell::Absent, Cell::Date),
+            Column::Values(v) => Cell::of(v[pos]),
+            Column::Cells(v) => v[pos],
+        }
+    }
+
+    /// Sets the cell at `pos` of a column of `len` cells, all absent until set.
+    fn set(&mut self, len: usize, pos: usize, cell: Cell<'a>) {
+        loop {
+            match (&mut *self, cell) {
+                (_, Cell::Absent) => return,
+                (Column::Absent, first) => {
+                    *self = match first {
+                        Cell::Node(_) => Column::Nodes(vec![NONE; len]),
+                        Cell::Enum(e, _) => Column::Enum(e, vec![NONE; len]),
+                        Cell::Bool(_) => Column::Bools(vec![2; len]),
+                        Cell::Date(_) => Column::Dates(vec![None; len]),
+                        Cell::Other(_) | Cell::Empty(_) => Column::Values(vec![None; len]),
+                        _ => Column::Cells(vec![Cell::Absent; len]),
+                    }
+                }
+                (Column::Nodes(v), Cell::Node(n)) if n.0 != NONE => return v[pos] = n.0,
+                (Column::Enum(e, v), Cell::Enum(of, i)) if *e == of && i != NONE => return v[pos] = i,
+                (Column::Bools(v), Cell::Bool(b)) => return v[pos] = b as u8,
+                (Column::Dates(v), Cell::Date(d)) => return v[pos] = Some(d),
+                // `Cell::of` makes the same cell again from the value (`fill` gives a list with
+                // members a cell of its own, which is not one of these).
+                (Column::Values(v), Cell::Other(x) | Cell::Empty(x)) => return v[pos] = Some(x),
+                (Column::Cells(v), c) => return v[pos] = c,
+                // A value this form cannot hold: the general form from here on.
+                _ => *self = Column::Cells((0..len).map(|p| self.get(p)).collect()),
+            }
+        }
+    }
+}
+
+/// The members of a kind's lists, each list as its length and then its members' cells. While
+/// every member is a node (lists of references, nearly all of them) a member is its number.
+enum Members<'a> {
+    Nodes(Vec<u32>),
+    Cells(Vec<Cell<'a>>),
+}
+
+/// The members of one list, as [`Columns::members`] finds them.
+#[derive(Clone)]
+pub enum MemberCells<'c, 'a> {
+    Nodes(std::slice::Iter<'c, u32>),
+    Cells(std::slice::Iter<'c, Cell<'a>>),
+}
+
+impl<'a> Iterator for MemberCells<'_, 'a> {
+    type Item = Cell<'a>;
+
+    fn next(&mut self) -> Option<Cell<'a>> {
+        match self {
+            MemberCells::Nodes(n) => n.next().map(|n| Cell::Node(NodeId(*n))),
+            MemberCells::Cells(c) => c.next().copied(),
+        }
+    }
+}
+
+impl<'a> Members<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Members::Nodes(v) => v.len(),
+            Members::Cells(v) => v.len(),
+        }
+    }
+
+    /// The list whose length is at `at`.
+    fn list(&self, at: usize) -> MemberCells<'_, 'a> {
+        match self {
+            Members::Nodes(v) => {
+                let len = v.get(at).map_or(0, |l| *l as usize);
+                MemberCells::Nodes(v.get(at + 1..at + 1 + len).unwrap_or(&[]).iter())
+            }
+            Members::Cells(v) => match v.get(at) {
+                Some(Cell::Int(len)) => MemberCells::Cells(v.get(at + 1..at + 1 + *len as usize).unwrap_or(&[]).iter()),
+                _ => MemberCells::Cells([].iter()),
+            },
+        }
+    }
+
+    /// Appends a list of `len` members and then the members.
+    fn push(&mut self, len: usize, items: impl Iterator<Item = Cell<'a>>) {
+        for c in std::iter::once(Cell::Int(len as i64)).chain(items) {
+            match (&mut *self, c) {
+                (Members::Nodes(v), Cell::Int(l)) => v.push(l as u32),
+                (Members::Nodes(v), Cell::Node(n)) if n.0 != NONE => v.push(n.0),
+                (Members::Cells(v), c) => v.push(c),
+                (Members::Nodes(v), c) => {
+                    // Rewritten in the general form, list by list, with the same positions.
+                    let mut cells = Vec::with_capacity(v.len() + 1);
+                    let mut at = 0;
+                    while at < v.len() {
+                        let l = v[at] as usize;
+                        cells.push(Cell::Int(l as i64));
+                        cells.extend(v[at + 1..(at + 1 + l).min(v.len())].iter().map(|n| Cell::Node(NodeId(*n))));
+                        at += 1 + l;
+                    }
+                    cells.push(c);
+                    *self = Members::Cells(cells);
+                }
+            }
+        }
+    }
 }
 
 /// The columns of a run, by kind and by the field's position in the kind's schema. Shared by
@@ -201,14 +350,10 @@ impl<'a> Columns<'a> {
 
     /// The members' cells of the list whose cell is [`Cell::List`]`(_, at)`, read from a node
     /// of `kind`.
-    pub fn members(&self, kind: u32, at: u32) -> &[Cell<'a>] {
-        let Some(members) = self.kinds.get(kind as usize).and_then(|k| k.filled.get()).map(|f| &f.members) else {
-            return &[];
-        };
-        let at = at as usize;
-        match members.get(at) {
-            Some(Cell::Int(len)) => members.get(at + 1..at + 1 + *len as usize).unwrap_or(&[]),
-            _ => &[],
+    pub fn members(&self, kind: u32, at: u32) -> MemberCells<'_, 'a> {
+        match self.kinds.get(kind as usize).and_then(|k| k.filled.get()) {
+            Some(f) => f.members.list(at as usize),
+            None => MemberCells::Cells([].iter()),
         }
     }
 
@@ -222,7 +367,7 @@ impl<'a> Columns<'a> {
             let of_kind = self.kinds.get(kind)?;
             let c = of_kind.column(*index as usize)?;
             let filled = of_kind.filled.get_or_init(|| fill(model, tables, kind, of_kind));
-            Some(filled.cols[c][meta.pos as usize])
+            Some(filled.cols[c].get(meta.pos as usize))
         });
         match column {
             Some(cell) => cell,
@@ -234,7 +379,7 @@ impl<'a> Columns<'a> {
 /// The columns of `fields` (positions in the schema of `kind`) for every node of the kind, in
 /// one pass over the nodes.
 fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, of_kind: &OfKind<'_>) -> Filled<'a> {
-    let mut members = Vec::new();
+    let mut members = Members::Nodes(Vec::new());
     let nodes = &tables.nodes_of_kind[kind];
     let def = model.schema.kind(kind);
     // A node's field shares its key with the schema's declaration (see `FieldDef::key`), so it
@@ -248,28 +393,29 @@ fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, of_kind: &OfKind<'_
             Ok(i) => by_address[i].1,
             Err(_) => def.fields.get_index_of(&**key).and_then(|i| of_kind.column(i)),
         };
-    let mut cols: Vec<Vec<Cell<'a>>> = of_kind.fields.iter().map(|_| vec![Cell::Absent; nodes.len()]).collect();
+    let mut cols: Vec<Column<'a>> = of_kind.fields.iter().map(|_| Column::Absent).collect();
     for (pos, n) in nodes.iter().enumerate() {
         for (key, v) in model.node(*n).fields.iter() {
             if let Some(c) = column(key) {
-                cols[c][pos] = list_cell(v, &mut members).unwrap_or_else(|| Cell::of(Some(v)));
+                let cell = list_cell(v, &mut members).unwrap_or_else(|| Cell::of(Some(v)));
+                cols[c].set(nodes.len(), pos, cell);
             }
         }
     }
-    Filled { cols: cols.into_iter().map(Vec::into_boxed_slice).collect(), members }
+    Filled { cols, members }
 }
 
 /// The cell of a list of at least one member, its members' cells appended to `members`;
 /// `None` for any other value (or when `members` cannot count that far).
-fn list_cell<'a>(v: &'a Value, members: &mut Vec<Cell<'a>>) -> Option<Cell<'a>> {
+fn list_cell<'a>(v: &'a Value, members: &mut Members<'a>) -> Option<Cell<'a>> {
     let ValueKind::List(items) = &v.kind else { return None };
     if items.is_empty() {
         return None;
     }
     let at = u32::try_from(members.len()).ok()?;
-    u32::try_from(members.len() + 1 + items.len()).ok()?;
-    members.push(Cell::Int(items.len() as i64));
-    members.extend(items.iter().map(|i| Cell::of(Some(i))));
+    // Every position, and the length written as a member's number, stay below `NONE`.
+    u32::try_from(members.len() + 1 + items.len()).ok().filter(|end| *end < NONE)?;
+    members.push(items.len(), items.iter().map(|i| Cell::of(Some(i))));
     Some(Cell::List(v, at))
 }
 
@@ -351,6 +497,60 @@ mod tests {
         assert!(matches!(Cell::of(Some(&empty)), Cell::Empty(_)));
         // Small enough that a column of thousands stays in the cache.
         assert!(std::mem::size_of::<Cell>() <= 16);
+    }
+
+    #[test]
+    fn a_compact_column_gives_back_every_cell_and_widens_on_the_first_that_does_not_fit() {
+        let v = |kind| Value { kind, span: crate::source::Span::new(0, 0) };
+        let (text, blank) = (v(ValueKind::Text("x".into())), v(ValueKind::Text(" ".into())));
+        let date = jiff::civil::date(2026, 11, 22);
+        let runs: Vec<Vec<Cell>> = vec![
+            vec![Cell::Absent, Cell::Node(NodeId(3)), Cell::Absent, Cell::Node(NodeId(0))],
+            vec![Cell::Enum(2, 1), Cell::Absent, Cell::Enum(2, 0), Cell::Enum(2, 4)],
+            vec![Cell::Bool(true), Cell::Bool(false), Cell::Absent, Cell::Bool(true)],
+            vec![Cell::Absent, Cell::Date(date), Cell::Absent, Cell::Absent],
+            vec![Cell::Other(&text), Cell::Empty(&blank), Cell::Absent, Cell::Other(&text)],
+            // Each of these turns the column into the general form part way.
+            vec![Cell::Node(NodeId(3)), Cell::Other(&text), Cell::Absent, Cell::Node(NodeId(1))],
+            vec![Cell::Enum(2, 1), Cell::Enum(5, 1), Cell::Absent, Cell::Bool(true)],
+            vec![Cell::Other(&text), Cell::Int(7), Cell::Number(0.5), Cell::Absent],
+            vec![Cell::Absent, Cell::Absent, Cell::Absent, Cell::Absent],
+        ];
+        for (i, run) in runs.iter().enumerate() {
+            let mut col = Column::Absent;
+            for (pos, c) in run.iter().enumerate() {
+                col.set(run.len(), pos, *c);
+            }
+            for (pos, c) in run.iter().enumerate() {
+                assert!(same(col.get(pos), *c), "run {i}, cell {pos}: {:?} for {c:?}", col.get(pos));
+            }
+            let compact = matches!(col, Column::Nodes(_) | Column::Enum(..) | Column::Bools(_) | Column::Dates(_));
+            assert_eq!(compact || matches!(col, Column::Values(_) | Column::Absent), i < 5 || i == 8, "run {i}");
+        }
+        assert!(std::mem::size_of::<Option<jiff::civil::Date>>() <= 8);
+    }
+
+    #[test]
+    fn members_stay_numbers_until_one_is_not_a_node_and_keep_their_places_after() {
+        let text = Value { kind: ValueKind::Text("x".into()), span: crate::source::Span::new(0, 0) };
+        let lists: Vec<Vec<Cell>> = vec![
+            vec![Cell::Node(NodeId(1)), Cell::Node(NodeId(2))],
+            vec![Cell::Node(NodeId(9))],
+            vec![Cell::Node(NodeId(4)), Cell::Other(&text), Cell::Node(NodeId(5))],
+            vec![Cell::Node(NodeId(6))],
+        ];
+        let mut members = Members::Nodes(Vec::new());
+        let mut at = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            at.push(members.len());
+            members.push(list.len(), list.iter().copied());
+            assert_eq!(matches!(members, Members::Nodes(_)), i < 2, "after list {i}");
+        }
+        for (list, at) in lists.iter().zip(at) {
+            let got: Vec<String> = members.list(at).map(|c| format!("{c:?}")).collect();
+            assert_eq!(got, list.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>());
+        }
+        assert_eq!(members.list(usize::MAX - 1).count(), 0);
     }
 
     /// The stdlib and `spec` as one model.

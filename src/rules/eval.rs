@@ -64,7 +64,7 @@ pub enum Iter<'a> {
     /// The members of a list field, converted as they are visited.
     Stored(std::slice::Iter<'a, Value>),
     /// The members of a list field, from the cells of its column.
-    Cells(std::slice::Iter<'a, Cell<'a>>),
+    Cells(super::columns::MemberCells<'a, 'a>),
     /// The nodes of `kind` whose `field` (its position in the kind) refers to a node, each once.
     Referrers {
         refs: std::slice::Iter<'a, Referrer>,
@@ -83,7 +83,7 @@ impl<'a> Iterator for Iter<'a> {
             Iter::Nodes(n) => n.next().map(|n| Val::Node(*n)),
             Iter::Vals(v) => v.next(),
             Iter::Stored(v) => v.next().map(value),
-            Iter::Cells(c) => c.next().map(|c| cell_val(*c)),
+            Iter::Cells(c) => c.next().map(cell_val),
             Iter::Referrers { refs, kind, field, meta, last } => loop {
                 let r = refs.next()?;
                 // A list may cite the same node twice; visit each referrer once.
@@ -333,9 +333,7 @@ impl<'a> Env<'a> {
             if let Val::Node(n) = self.eval(base) {
                 if !is_heading(f) {
                     return match self.stored(n, f) {
-                        Cell::List(_, at) => {
-                            self.columns.members(self.tables.meta(n).kind, at).iter().any(|c| cell_eq(e, *c))
-                        }
+                        Cell::List(_, at) => self.columns.members(self.tables.meta(n).kind, at).any(|c| cell_eq(e, c)),
                         Cell::Other(Value { kind: ValueKind::List(items), .. })
                         | Cell::Empty(Value { kind: ValueKind::List(items), .. }) => {
                             items.iter().any(|i| value_eq(e, i))
@@ -395,9 +393,7 @@ impl<'a> Env<'a> {
                     Ex::Field(base, f) if !is_heading(f) => match self.eval(base) {
                         Val::Node(n) => match self.stored(n, f) {
                             // The members' cells, filled with the column: no read of the Model.
-                            Cell::List(_, at) => {
-                                return Iter::Cells(self.columns.members(tables.meta(n).kind, at).iter())
-                            }
+                            Cell::List(_, at) => return Iter::Cells(self.columns.members(tables.meta(n).kind, at)),
                             Cell::Other(Value { kind: ValueKind::List(items), .. }) => {
                                 return Iter::Stored(items.iter())
                             }
