@@ -72,7 +72,7 @@ pub fn run(args: Args) -> u8 {
 pub(crate) fn ref_title(model: &crate::sema::Model, reference: &str) -> Option<String> {
     let (std, clause) = reference.split_once(':')?;
     let node = model.anchor(model.lookup(std)?, clause)?;
-    model.node(node).title.clone()
+    model.node(node).title.as_deref().map(str::to_string)
 }
 
 /// `aims explain iso42001:6.1.3`: what the catalogue says of an entry, and the rules citing it.

@@ -107,7 +107,7 @@ fn placeholder(snap: &Snapshot, ty: &Type) -> String {
         Type::Ref(kinds) => kinds
             .iter()
             .flat_map(|k| model.items_of(*k))
-            .find_map(|n| model.node(*n).id.clone())
+            .find_map(|n| model.node(*n).id.as_deref().map(str::to_string))
             .unwrap_or_else(|| format!("my_{}", model.schema.kind(kinds[0]).name)),
         Type::List(_) => "[]".into(),
         Type::Block(_) => String::new(),

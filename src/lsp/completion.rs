@@ -188,15 +188,21 @@ pub fn completion(snap: &Snapshot, params: CompletionParams, fresh: Option<&str>
             Type::Ref(kinds) => {
                 for node in targets(snap, kinds, &typed, MAX_ITEMS + 1) {
                     let n = snap.c.model.node(node);
-                    let Some(id) = n.id.clone() else { continue };
-                    let detail = format!("{} {}", snap.c.model.kind_name(node), n.title.clone().unwrap_or_default());
+                    let Some(id) = n.id.as_deref().map(str::to_string) else { continue };
+                    let detail = format!("{} {}", snap.c.model.kind_name(node), n.title.as_deref().unwrap_or_default());
                     add(id.clone(), CompletionItemKind::REFERENCE, Some(detail.trim().to_string()), None, id);
                 }
             }
             Type::Prim(Prim::StdRef) => {
                 for (label, node) in standard_refs(snap) {
                     let n = snap.c.model.node(node);
-                    add(label.clone(), CompletionItemKind::REFERENCE, n.title.clone(), None, label);
+                    add(
+                        label.clone(),
+                        CompletionItemKind::REFERENCE,
+                        n.title.as_deref().map(str::to_string),
+                        None,
+                        label,
+                    );
                 }
             }
             _ => return None,
@@ -242,9 +248,9 @@ pub fn completion(snap: &Snapshot, params: CompletionParams, fresh: Option<&str>
         for top in model.items_of(standard) {
             for node in anchors(snap, *top) {
                 let n = model.node(node);
-                let Some(id) = n.id.clone() else { continue };
+                let Some(id) = n.id.as_deref().map(str::to_string) else { continue };
                 if model.lookup(&id).is_none() && decidable.contains(&n.kind) {
-                    add(id.clone(), CompletionItemKind::REFERENCE, n.title.clone(), None, id);
+                    add(id.clone(), CompletionItemKind::REFERENCE, n.title.as_deref().map(str::to_string), None, id);
                 }
             }
         }

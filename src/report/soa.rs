@@ -58,7 +58,7 @@ pub fn relying_risks(model: &Model) -> HashMap<String, Vec<NodeId>> {
         for t in risk.blocks(TREATMENT) {
             for c in t.refs("controls") {
                 if let Some(id) = &model.node(c).id {
-                    let list = out.entry(id.clone()).or_default();
+                    let list = out.entry(id.to_string()).or_default();
                     if !list.contains(&risk.id) {
                         list.push(risk.id);
                     }
@@ -70,12 +70,14 @@ pub fn relying_risks(model: &Model) -> HashMap<String, Vec<NodeId>> {
 }
 
 pub fn build(model: &Model, db: &SourceDb, findings: &Findings) -> Table {
-    let decisions: HashMap<String, Item> =
-        items(model, DECISION).into_iter().filter_map(|d| model.node(d.id).id.clone().map(|i| (i, d))).collect();
+    let decisions: HashMap<String, Item> = items(model, DECISION)
+        .into_iter()
+        .filter_map(|d| model.node(d.id).id.as_deref().map(|i| (i.to_string(), d)))
+        .collect();
     let relying = relying_risks(model);
     let mut rows = Vec::new();
     for ctl in catalogue(model) {
-        let id = model.node(ctl.id).id.clone().unwrap_or_default();
+        let id = model.node(ctl.id).id.as_deref().unwrap_or_default().to_string();
         let risks = relying.get(&id).cloned().unwrap_or_default();
         let risk_names = risks.iter().map(|r| model.display_name(*r)).collect::<Vec<_>>().join(", ");
         let (cells, source, flagged, located) = match decisions.get(&id) {

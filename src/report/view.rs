@@ -70,7 +70,7 @@ impl<'m> Item<'m> {
     }
 
     pub fn title(&self) -> String {
-        self.model.node(self.id).title.clone().unwrap_or_default()
+        self.model.node(self.id).title.as_deref().unwrap_or_default().to_string()
     }
 
     /// `file:line` of the item's header.

@@ -405,7 +405,7 @@ fn run_rule<'a>(
                 if node.origin == Origin::Spec {
                     nodes.push(*n);
                 }
-                about.extend(node.id.clone());
+                about.extend(node.id.as_deref().map(str::to_string));
             }
         }
         env.slots[0] = eval::Val::List(group);
@@ -421,6 +421,9 @@ fn run_rule<'a>(
             list.sort_unstable();
             list.dedup();
         }
+        // Kept with the outcome for the whole run: without the room left by growing
+        // (151 rules over a large spec hold millions of these).
+        list.shrink_to_fit();
     }
     (out.seen, out.failed, out.items) = (seen, failed, record);
     out

@@ -167,7 +167,7 @@ impl<'a> Builder<'a> {
             if let (Some(local), Some(parent)) = (&node.id, node.parent) {
                 // A fragment is made of a clean file only: no ID is given twice in an item.
                 let top = self.model.top_level(parent).expect("a parent has a top level");
-                self.model.anchors.entry(top).or_default().entry(local.clone()).or_insert(id);
+                self.model.anchors.entry(top).or_default().entry(local.to_string()).or_insert(id);
             }
             self.model.nodes.push(node);
         }
@@ -213,8 +213,8 @@ impl<'a> Builder<'a> {
         let id = NodeId(self.model.nodes.len() as u32);
         self.model.nodes.push(Node {
             kind,
-            id: block.id.as_ref().map(|i| i.text.to_string()),
-            title: block.title.as_mut().map(|t| std::mem::take(&mut t.value)),
+            id: block.id.as_ref().map(|i| i.text.as_str().into()),
+            title: block.title.as_mut().map(|t| std::mem::take(&mut t.value).into_boxed_str()),
             parent,
             file,
             origin,

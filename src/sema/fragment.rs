@@ -189,7 +189,17 @@ pub(crate) fn decode(bytes: &[u8], schema: &Schema, file: FileId) -> Option<Frag
             }
             fields.push_new(def.key.clone(), value);
         }
-        nodes.push(Node { kind, id, title, parent, file, origin: Origin::Spec, span, header, fields });
+        nodes.push(Node {
+            kind,
+            id: id.map(String::into_boxed_str),
+            title: title.map(String::into_boxed_str),
+            parent,
+            file,
+            origin: Origin::Spec,
+            span,
+            header,
+            fields,
+        });
     }
     r.0.is_empty().then_some(Fragment { nodes, tops })
 }

@@ -144,8 +144,9 @@ pub struct NodeId(pub u32);
 #[derive(Clone, Debug)]
 pub struct Node {
     pub kind: KindId,
-    pub id: Option<String>,
-    pub title: Option<String>,
+    /// Boxed texts without spare room: a large spec has hundreds of thousands of nodes.
+    pub id: Option<Box<str>>,
+    pub title: Option<Box<str>>,
     /// The enclosing node of a nested block; `None` for a top-level item.
     pub parent: Option<NodeId>,
     pub file: FileId,
@@ -209,17 +210,30 @@ pub struct Referrer {
     pub field: u32,
 }
 
-/// Top-level items by ID. The table holds node numbers with the hash of each one's ID: an ID
-/// is compared where the node keeps it ([`Node::id`]), not kept a second time as a key, and the
-/// stored hash answers most probes and every regrowth of the table without a visit to the node
-/// (a large spec has a hundred thousand items, each in a node of its own in memory).
+/// Top-level items by ID. The table holds node numbers with 32 bits of the hash of each one's
+/// ID: an ID is compared where the node keeps it ([`Node::id`]), not kept a second time as a
+/// key, and the stored bits answer most probes and every regrowth of the table without a
+/// visit to the node (a large spec has a hundred thousand items, each in a node of its own in
+/// memory). An entry is 8 bytes.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Ids(hashbrown::HashTable<(u64, NodeId)>);
+pub(crate) struct Ids(hashbrown::HashTable<(u32, NodeId)>);
 
 /// The hash of an item's ID, as the tables of IDs (here and in the rule stage) file it.
 pub(crate) fn hash_id(id: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(id)
+}
+
+/// The 32 bits of an ID's hash that [`Ids`] keeps.
+fn short_hash(id: &str) -> u32 {
+    let h = hash_id(id);
+    (h >> 32) as u32 ^ h as u32
+}
+
+/// The hash the table files `short` under: the table takes its slot from the low bits and its
+/// tag from the top seven, so both come from the kept bits.
+fn table_hash(short: u32) -> u64 {
+    (short as u64) << 32 | short as u64
 }
 
 fn id_of(nodes: &[Node], n: NodeId) -> &str {
@@ -228,15 +242,15 @@ fn id_of(nodes: &[Node], n: NodeId) -> &str {
 
 impl Ids {
     pub(crate) fn get(&self, nodes: &[Node], id: &str) -> Option<NodeId> {
-        let h = hash_id(id);
-        self.0.find(h, |(x, n)| *x == h && id_of(nodes, *n) == id).map(|(_, n)| *n)
+        let h = short_hash(id);
+        self.0.find(table_hash(h), |(x, n)| *x == h && id_of(nodes, *n) == id).map(|(_, n)| *n)
     }
 
     /// Registers `node` under its ID; `Err` with the node that has the ID already.
     pub(crate) fn insert(&mut self, nodes: &[Node], node: NodeId) -> Result<(), NodeId> {
         let id = id_of(nodes, node);
-        let h = hash_id(id);
-        match self.0.entry(h, |(x, n)| *x == h && id_of(nodes, *n) == id, |(x, _)| *x) {
+        let h = short_hash(id);
+        match self.0.entry(table_hash(h), |(x, n)| *x == h && id_of(nodes, *n) == id, |(x, _)| table_hash(*x)) {
             hashbrown::hash_table::Entry::Occupied(first) => Err(first.get().1),
             hashbrown::hash_table::Entry::Vacant(v) => {
                 v.insert((h, node));
@@ -246,7 +260,7 @@ impl Ids {
     }
 
     pub(crate) fn remove(&mut self, nodes: &[Node], node: NodeId) {
-        if let Ok(entry) = self.0.find_entry(hash_id(id_of(nodes, node)), |(_, n)| *n == node) {
+        if let Ok(entry) = self.0.find_entry(table_hash(short_hash(id_of(nodes, node))), |(_, n)| *n == node) {
             entry.remove();
         }
     }
@@ -358,7 +372,7 @@ impl Model {
     pub fn display_name(&self, id: NodeId) -> String {
         let node = self.node(id);
         match (&node.id, node.parent) {
-            (Some(i), None) => i.clone(),
+            (Some(i), None) => i.to_string(),
             (Some(i), Some(p)) => {
                 format!("{}:{}", self.top_level(p).map_or(String::new(), |t| self.display_name(t)), i)
             }
@@ -392,6 +406,8 @@ mod tests {
         assert_eq!(std::mem::size_of::<ValueKind>(), 24);
         assert_eq!(std::mem::size_of::<Value>(), 32);
         assert_eq!(std::mem::size_of::<(FieldName, Value)>(), 40);
+        assert_eq!(std::mem::size_of::<Node>(), 96);
+        assert_eq!(std::mem::size_of::<(u32, NodeId)>(), 8);
     }
 
     #[test]

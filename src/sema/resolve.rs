@@ -305,7 +305,7 @@ fn lookup(
                         .anchors
                         .iter()
                         .filter(|(_, a)| a.contains_key(&**name))
-                        .filter_map(|(t, _)| model.node(*t).id.clone())
+                        .filter_map(|(t, _)| model.node(*t).id.as_deref().map(str::to_string))
                         .collect();
                     let help = match owners.as_slice() {
                         [one] => format!("write it with its standard: `{one}:{name}`"),

@@ -112,7 +112,7 @@ pub(super) fn per_system(
         };
         Obligation {
             reference: reference(model, row.node),
-            title: model.node(row.node).title.clone().unwrap_or_default(),
+            title: model.node(row.node).title.as_deref().unwrap_or_default().to_string(),
             status,
             rules: rules.to_vec(),
             findings,
@@ -137,8 +137,8 @@ pub(super) fn per_system(
                 continue;
             }
             systems.push(SystemObligations {
-                system: model.node(s).id.clone().unwrap_or_default(),
-                title: model.node(s).title.clone().unwrap_or_default(),
+                system: model.node(s).id.as_deref().unwrap_or_default().to_string(),
+                title: model.node(s).title.as_deref().unwrap_or_default().to_string(),
                 obligations: take(Some(s)),
             });
         }
