@@ -102,9 +102,10 @@ pub enum Cell<'a> {
     Other(&'a Value),
     /// A blank text or an empty list: there, but not truthy (known without reading it again).
     Empty(&'a Value),
-    /// A list of at least one member, with the place of its members' cells among the
-    /// columns' [`Columns::members`] (searched there, not in the Model, by `x in n.list`).
-    List(&'a Value, u32),
+    /// A list of at least one member, with its column and the place of its members among
+    /// that column's [`Columns::members`] (searched there, not in the Model, by `x in n.list`).
+    /// Three fields, not a pair, so that the cell stays 16 bytes.
+    List(&'a Value, u16, u32),
 }
 
 impl<'a> Cell<'a> {
@@ -166,10 +167,10 @@ impl OfKind<'_> {
 /// The columns of a kind, one per entry of [`OfKind::fields`], and the members of their lists.
 struct Filled<'a> {
     cols: Vec<Column<'a>>,
-    /// The members of the lists in the columns, each list as its length followed by its
-    /// members: one compact run per list, filled with its column, so that searching a list of
-    /// systems in every rule reads this instead of the Model's values.
-    members: Members<'a>,
+    /// By column, the members of its lists, each list as its length followed by its members:
+    /// one compact run per list, filled with its column, so that searching a list of systems
+    /// in every rule reads this instead of the Model's values.
+    members: Vec<Members<'a>>,
 }
 
 /// No node, no member: a reference or block cannot have this number (a Model that large
@@ -249,17 +250,26 @@ impl<'a> Column<'a> {
     }
 }
 
-/// The members of a kind's lists, each list as its length and then its members' cells. While
-/// every member is a node (lists of references, nearly all of them) a member is its number.
+/// The members of one column's lists, each list as its length and then its members. A column
+/// of lists of references (nearly all of them) keeps each member as the node's number, and a
+/// column of lists of one enum's members as the member's position, until a member does not fit.
 enum Members<'a> {
     Nodes(Vec<u32>),
+    Enum(u32, Vec<u32>),
     Cells(Vec<Cell<'a>>),
+}
+
+/// The numbers of the list whose length is at `at`.
+fn numbers(v: &[u32], at: usize) -> std::slice::Iter<'_, u32> {
+    let len = v.get(at).map_or(0, |l| *l as usize);
+    v.get(at + 1..at + 1 + len).unwrap_or(&[]).iter()
 }
 
 /// The members of one list, as [`Columns::members`] finds them.
 #[derive(Clone)]
 pub enum MemberCells<'c, 'a> {
     Nodes(std::slice::Iter<'c, u32>),
+    Enum(u32, std::slice::Iter<'c, u32>),
     Cells(std::slice::Iter<'c, Cell<'a>>),
 }
 
@@ -269,6 +279,7 @@ impl<'a> Iterator for MemberCells<'_, 'a> {
     fn next(&mut self) -> Option<Cell<'a>> {
         match self {
             MemberCells::Nodes(n) => n.next().map(|n| Cell::Node(NodeId(*n))),
+            MemberCells::Enum(e, i) => i.next().map(|i| Cell::Enum(*e, *i)),
             MemberCells::Cells(c) => c.next().copied(),
         }
     }
@@ -277,7 +288,7 @@ impl<'a> Iterator for MemberCells<'_, 'a> {
 impl<'a> Members<'a> {
     fn len(&self) -> usize {
         match self {
-            Members::Nodes(v) => v.len(),
+            Members::Nodes(v) | Members::Enum(_, v) => v.len(),
             Members::Cells(v) => v.len(),
         }
     }
@@ -285,10 +296,8 @@ impl<'a> Members<'a> {
     /// The list whose length is at `at`.
     fn list(&self, at: usize) -> MemberCells<'_, 'a> {
         match self {
-            Members::Nodes(v) => {
-                let len = v.get(at).map_or(0, |l| *l as usize);
-                MemberCells::Nodes(v.get(at + 1..at + 1 + len).unwrap_or(&[]).iter())
-            }
+            Members::Nodes(v) => MemberCells::Nodes(numbers(v, at)),
+            Members::Enum(e, v) => MemberCells::Enum(*e, numbers(v, at)),
             Members::Cells(v) => match v.get(at) {
                 Some(Cell::Int(len)) => MemberCells::Cells(v.get(at + 1..at + 1 + *len as usize).unwrap_or(&[]).iter()),
                 _ => MemberCells::Cells([].iter()),
@@ -296,25 +305,44 @@ impl<'a> Members<'a> {
         }
     }
 
+    /// The members in the general form, list by list, at the same positions.
+    fn widened(self) -> Vec<Cell<'a>> {
+        let (e, v) = match self {
+            Members::Cells(cells) => return cells,
+            Members::Nodes(v) => (None, v),
+            Members::Enum(e, v) => (Some(e), v),
+        };
+        let member = |n: u32| e.map_or(Cell::Node(NodeId(n)), |e| Cell::Enum(e, n));
+        let mut cells = Vec::with_capacity(v.len() + 1);
+        let mut at = 0;
+        while at < v.len() {
+            let l = v[at] as usize;
+            cells.push(Cell::Int(l as i64));
+            cells.extend(v[at + 1..(at + 1 + l).min(v.len())].iter().map(|n| member(*n)));
+            at += 1 + l;
+        }
+        cells
+    }
+
     /// Appends a list of `len` members and then the members.
     fn push(&mut self, len: usize, items: impl Iterator<Item = Cell<'a>>) {
         for c in std::iter::once(Cell::Int(len as i64)).chain(items) {
-            match (&mut *self, c) {
-                (Members::Nodes(v), Cell::Int(l)) => v.push(l as u32),
-                (Members::Nodes(v), Cell::Node(n)) if n.0 != NONE => v.push(n.0),
-                (Members::Cells(v), c) => v.push(c),
-                (Members::Nodes(v), c) => {
-                    // Rewritten in the general form, list by list, with the same positions.
-                    let mut cells = Vec::with_capacity(v.len() + 1);
-                    let mut at = 0;
-                    while at < v.len() {
-                        let l = v[at] as usize;
-                        cells.push(Cell::Int(l as i64));
-                        cells.extend(v[at + 1..(at + 1 + l).min(v.len())].iter().map(|n| Cell::Node(NodeId(*n))));
-                        at += 1 + l;
+            loop {
+                match (&mut *self, c) {
+                    (Members::Nodes(v) | Members::Enum(_, v), Cell::Int(l)) => break v.push(l as u32),
+                    (Members::Nodes(v), Cell::Node(n)) if n.0 != NONE => break v.push(n.0),
+                    (Members::Enum(e, v), Cell::Enum(of, i)) if *e == of && i != NONE => break v.push(i),
+                    (Members::Cells(v), c) => break v.push(c),
+                    // The column's very first member (only its list's length is there) is of an
+                    // enum: the enum's form.
+                    (Members::Nodes(v), Cell::Enum(of, _)) if v.len() == 1 => {
+                        *self = Members::Enum(of, std::mem::take(v))
                     }
-                    cells.push(c);
-                    *self = Members::Cells(cells);
+                    // A member this form cannot hold: the general form from here on, list by
+                    // list, with the same positions.
+                    (Members::Nodes(_) | Members::Enum(..), _) => {
+                        *self = Members::Cells(std::mem::replace(self, Members::Nodes(Vec::new())).widened())
+                    }
                 }
             }
         }
@@ -348,11 +376,11 @@ impl<'a> Columns<'a> {
         Columns { kinds: out }
     }
 
-    /// The members' cells of the list whose cell is [`Cell::List`]`(_, at)`, read from a node
-    /// of `kind`.
-    pub fn members(&self, kind: u32, at: u32) -> MemberCells<'_, 'a> {
-        match self.kinds.get(kind as usize).and_then(|k| k.filled.get()) {
-            Some(f) => f.members.list(at as usize),
+    /// The members' cells of the list whose cell is [`Cell::List`]`(_, column, at)`, read
+    /// from a node of `kind`.
+    pub fn members(&self, kind: u32, column: u16, at: u32) -> MemberCells<'_, 'a> {
+        match self.kinds.get(kind as usize).and_then(|k| k.filled.get()).and_then(|f| f.members.get(column as usize)) {
+            Some(members) => members.list(at as usize),
             None => MemberCells::Cells([].iter()),
         }
     }
@@ -379,7 +407,6 @@ impl<'a> Columns<'a> {
 /// The columns of `fields` (positions in the schema of `kind`) for every node of the kind, in
 /// one pass over the nodes.
 fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, of_kind: &OfKind<'_>) -> Filled<'a> {
-    let mut members = Members::Nodes(Vec::new());
     let nodes = &tables.nodes_of_kind[kind];
     let def = model.schema.kind(kind);
     // A node's field shares its key with the schema's declaration (see `FieldDef::key`), so it
@@ -394,10 +421,11 @@ fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, of_kind: &OfKind<'_
             Err(_) => def.fields.get_index_of(&**key).and_then(|i| of_kind.column(i)),
         };
     let mut cols: Vec<Column<'a>> = of_kind.fields.iter().map(|_| Column::Absent).collect();
+    let mut members: Vec<Members<'a>> = of_kind.fields.iter().map(|_| Members::Nodes(Vec::new())).collect();
     for (pos, n) in nodes.iter().enumerate() {
         for (key, v) in model.node(*n).fields.iter() {
             if let Some(c) = column(key) {
-                let cell = list_cell(v, &mut members).unwrap_or_else(|| Cell::of(Some(v)));
+                let cell = list_cell(v, c, &mut members[c]).unwrap_or_else(|| Cell::of(Some(v)));
                 cols[c].set(nodes.len(), pos, cell);
             }
         }
@@ -405,18 +433,20 @@ fn fill<'a>(model: &'a Model, tables: &Tables, kind: KindId, of_kind: &OfKind<'_
     Filled { cols, members }
 }
 
-/// The cell of a list of at least one member, its members' cells appended to `members`;
-/// `None` for any other value (or when `members` cannot count that far).
-fn list_cell<'a>(v: &'a Value, members: &mut Members<'a>) -> Option<Cell<'a>> {
+/// The cell of a list of at least one member in the column `column`, its members appended to
+/// `members` (the column's); `None` for any other value (or when the column or its members
+/// cannot be counted that far).
+fn list_cell<'a>(v: &'a Value, column: usize, members: &mut Members<'a>) -> Option<Cell<'a>> {
     let ValueKind::List(items) = &v.kind else { return None };
     if items.is_empty() {
         return None;
     }
+    let column = u16::try_from(column).ok()?;
     let at = u32::try_from(members.len()).ok()?;
     // Every position, and the length written as a member's number, stay below `NONE`.
     u32::try_from(members.len() + 1 + items.len()).ok().filter(|end| *end < NONE)?;
     members.push(items.len(), items.iter().map(|i| Cell::of(Some(i))));
-    Some(Cell::List(v, at))
+    Some(Cell::List(v, column, at))
 }
 
 /// Every field a rule's body reads, as (kind, position in the kind's schema).
@@ -551,6 +581,24 @@ mod tests {
             assert_eq!(got, list.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>());
         }
         assert_eq!(members.list(usize::MAX - 1).count(), 0);
+
+        // A column of lists of one enum's members keeps positions, until another enum's.
+        let lists: Vec<Vec<Cell>> = vec![
+            vec![Cell::Enum(3, 0), Cell::Enum(3, 2)],
+            vec![Cell::Enum(3, 1)],
+            vec![Cell::Enum(4, 0), Cell::Enum(3, 1)],
+        ];
+        let mut members = Members::Nodes(Vec::new());
+        let mut at = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            at.push(members.len());
+            members.push(list.len(), list.iter().copied());
+            assert_eq!(matches!(members, Members::Enum(3, _)), i < 2, "after list {i}");
+        }
+        for (list, at) in lists.iter().zip(at) {
+            let got: Vec<String> = members.list(at).map(|c| format!("{c:?}")).collect();
+            assert_eq!(got, list.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>());
+        }
     }
 
     /// The stdlib and `spec` as one model.

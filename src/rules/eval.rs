@@ -333,7 +333,9 @@ impl<'a> Env<'a> {
             if let Val::Node(n) = self.eval(base) {
                 if !is_heading(f) {
                     return match self.stored(n, f) {
-                        Cell::List(_, at) => self.columns.members(self.tables.meta(n).kind, at).any(|c| cell_eq(e, c)),
+                        Cell::List(_, column, at) => {
+                            self.columns.members(self.tables.meta(n).kind, column, at).any(|c| cell_eq(e, c))
+                        }
                         Cell::Other(Value { kind: ValueKind::List(items), .. })
                         | Cell::Empty(Value { kind: ValueKind::List(items), .. }) => {
                             items.iter().any(|i| value_eq(e, i))
@@ -393,7 +395,9 @@ impl<'a> Env<'a> {
                     Ex::Field(base, f) if !is_heading(f) => match self.eval(base) {
                         Val::Node(n) => match self.stored(n, f) {
                             // The members' cells, filled with the column: no read of the Model.
-                            Cell::List(_, at) => return Iter::Cells(self.columns.members(tables.meta(n).kind, at)),
+                            Cell::List(_, column, at) => {
+                                return Iter::Cells(self.columns.members(tables.meta(n).kind, column, at))
+                            }
                             Cell::Other(Value { kind: ValueKind::List(items), .. }) => {
                                 return Iter::Stored(items.iter())
                             }
@@ -592,7 +596,7 @@ fn cell_val(c: Cell<'_>) -> Val<'_> {
         Cell::Enum(e, i) => Val::Enum(e as usize, i),
         Cell::Node(n) => Val::Node(n),
         Cell::Duration(n, u) => Val::Duration(n, u),
-        Cell::Other(v) | Cell::Empty(v) | Cell::List(v, _) => value(v),
+        Cell::Other(v) | Cell::Empty(v) | Cell::List(v, ..) => value(v),
     }
 }
 
@@ -609,7 +613,7 @@ fn cell_truthy(c: Cell<'_>) -> bool {
 /// the cell holds it.
 fn cell_eq(e: &Val, c: Cell<'_>) -> bool {
     match (e, c) {
-        (_, Cell::Other(v) | Cell::Empty(v) | Cell::List(v, _)) => value_eq(e, v),
+        (_, Cell::Other(v) | Cell::Empty(v) | Cell::List(v, ..)) => value_eq(e, v),
         (Val::Node(a), Cell::Node(b)) => *a == b,
         (Val::Node(_), _) | (_, Cell::Node(_)) => false,
         (_, one) => compare(BinOp::Eq, e, &cell_val(one)),
