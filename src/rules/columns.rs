@@ -192,7 +192,8 @@ enum Column<'a> {
     /// `yes` or `no`: 0, 1, or 2 where absent.
     Bools(Vec<u8>),
     Dates(Vec<Option<jiff::civil::Date>>),
-    /// Texts and other values read when asked: the cell is made on each read ([`Cell::of`]).
+    /// Texts (and anything else read when asked) that are not blank: [`Cell::Other`], without
+    /// a visit to the value on each read. A blank text turns the column general.
     Values(Vec<Option<&'a Value>>),
     Cells(Vec<Cell<'a>>),
 }
@@ -215,7 +216,7 @@ impl<'a> Column<'a> {
                 _ => Cell::Absent,
             },
             Column::Dates(v) => v[pos].map_or(Cell::Absent, Cell::Date),
-            Column::Values(v) => Cell::of(v[pos]),
+            Column::Values(v) => v[pos].map_or(Cell::Absent, Cell::Other),
             Column::Cells(v) => v[pos],
         }
     }
@@ -231,7 +232,7 @@ impl<'a> Column<'a> {
                         Cell::Enum(e, _) => Column::Enum(e, vec![NONE; len]),
                         Cell::Bool(_) => Column::Bools(vec![2; len]),
                         Cell::Date(_) => Column::Dates(vec![None; len]),
-                        Cell::Other(_) | Cell::Empty(_) => Column::Values(vec![None; len]),
+                        Cell::Other(_) => Column::Values(vec![None; len]),
                         _ => Column::Cells(vec![Cell::Absent; len]),
                     }
                 }
@@ -239,9 +240,7 @@ impl<'a> Column<'a> {
                 (Column::Enum(e, v), Cell::Enum(of, i)) if *e == of && i != NONE => return v[pos] = i,
                 (Column::Bools(v), Cell::Bool(b)) => return v[pos] = b as u8,
                 (Column::Dates(v), Cell::Date(d)) => return v[pos] = Some(d),
-                // `Cell::of` makes the same cell again from the value (`fill` gives a list with
-                // members a cell of its own, which is not one of these).
-                (Column::Values(v), Cell::Other(x) | Cell::Empty(x)) => return v[pos] = Some(x),
+                (Column::Values(v), Cell::Other(x)) => return v[pos] = Some(x),
                 (Column::Cells(v), c) => return v[pos] = c,
                 // A value this form cannot hold: the general form from here on.
                 _ => *self = Column::Cells((0..len).map(|p| self.get(p)).collect()),
@@ -539,11 +538,12 @@ mod tests {
             vec![Cell::Enum(2, 1), Cell::Absent, Cell::Enum(2, 0), Cell::Enum(2, 4)],
             vec![Cell::Bool(true), Cell::Bool(false), Cell::Absent, Cell::Bool(true)],
             vec![Cell::Absent, Cell::Date(date), Cell::Absent, Cell::Absent],
-            vec![Cell::Other(&text), Cell::Empty(&blank), Cell::Absent, Cell::Other(&text)],
+            vec![Cell::Other(&text), Cell::Absent, Cell::Other(&text), Cell::Absent],
             // Each of these turns the column into the general form part way.
             vec![Cell::Node(NodeId(3)), Cell::Other(&text), Cell::Absent, Cell::Node(NodeId(1))],
             vec![Cell::Enum(2, 1), Cell::Enum(5, 1), Cell::Absent, Cell::Bool(true)],
             vec![Cell::Other(&text), Cell::Int(7), Cell::Number(0.5), Cell::Absent],
+            vec![Cell::Other(&text), Cell::Empty(&blank), Cell::Absent, Cell::Other(&text)],
             vec![Cell::Absent, Cell::Absent, Cell::Absent, Cell::Absent],
         ];
         for (i, run) in runs.iter().enumerate() {
@@ -555,7 +555,7 @@ mod tests {
                 assert!(same(col.get(pos), *c), "run {i}, cell {pos}: {:?} for {c:?}", col.get(pos));
             }
             let compact = matches!(col, Column::Nodes(_) | Column::Enum(..) | Column::Bools(_) | Column::Dates(_));
-            assert_eq!(compact || matches!(col, Column::Values(_) | Column::Absent), i < 5 || i == 8, "run {i}");
+            assert_eq!(compact || matches!(col, Column::Values(_) | Column::Absent), i < 5 || i == 9, "run {i}");
         }
         assert!(std::mem::size_of::<Option<jiff::civil::Date>>() <= 8);
     }
