@@ -562,6 +562,27 @@ mod tests {
 
     #[test]
     fn members_stay_numbers_until_one_is_not_a_node_and_keep_their_places_after() {
+        /// Pushes `lists` in turn, asserting after each whether the members are still in the
+        /// narrow form (`narrow` says so) and that every list so far reads back as pushed,
+        /// from the narrow form and then from the general one.
+        fn push_and_read<'a>(
+            lists: &[Vec<Cell<'a>>],
+            narrow: impl Fn(&Members) -> bool,
+            narrow_until: usize,
+        ) -> Members<'a> {
+            let show = |cells: &mut dyn Iterator<Item = Cell<'a>>| cells.map(|c| format!("{c:?}")).collect::<Vec<_>>();
+            let mut members = Members::Nodes(Vec::new());
+            let mut at = Vec::new();
+            for (i, list) in lists.iter().enumerate() {
+                at.push(members.len());
+                members.push(list.len(), list.iter().copied());
+                assert_eq!(narrow(&members), i < narrow_until, "after list {i}");
+                for (j, (list, at)) in lists.iter().zip(&at).enumerate() {
+                    assert_eq!(show(&mut members.list(*at)), show(&mut list.iter().copied()), "list {j} after {i}");
+                }
+            }
+            members
+        }
         let text = Value { kind: ValueKind::Text("x".into()), span: crate::source::Span::new(0, 0) };
         let lists: Vec<Vec<Cell>> = vec![
             vec![Cell::Node(NodeId(1)), Cell::Node(NodeId(2))],
@@ -569,17 +590,7 @@ mod tests {
             vec![Cell::Node(NodeId(4)), Cell::Other(&text), Cell::Node(NodeId(5))],
             vec![Cell::Node(NodeId(6))],
         ];
-        let mut members = Members::Nodes(Vec::new());
-        let mut at = Vec::new();
-        for (i, list) in lists.iter().enumerate() {
-            at.push(members.len());
-            members.push(list.len(), list.iter().copied());
-            assert_eq!(matches!(members, Members::Nodes(_)), i < 2, "after list {i}");
-        }
-        for (list, at) in lists.iter().zip(at) {
-            let got: Vec<String> = members.list(at).map(|c| format!("{c:?}")).collect();
-            assert_eq!(got, list.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>());
-        }
+        let members = push_and_read(&lists, |m| matches!(m, Members::Nodes(_)), 2);
         assert_eq!(members.list(usize::MAX - 1).count(), 0);
 
         // A column of lists of one enum's members keeps positions, until another enum's.
@@ -588,17 +599,7 @@ mod tests {
             vec![Cell::Enum(3, 1)],
             vec![Cell::Enum(4, 0), Cell::Enum(3, 1)],
         ];
-        let mut members = Members::Nodes(Vec::new());
-        let mut at = Vec::new();
-        for (i, list) in lists.iter().enumerate() {
-            at.push(members.len());
-            members.push(list.len(), list.iter().copied());
-            assert_eq!(matches!(members, Members::Enum(3, _)), i < 2, "after list {i}");
-        }
-        for (list, at) in lists.iter().zip(at) {
-            let got: Vec<String> = members.list(at).map(|c| format!("{c:?}")).collect();
-            assert_eq!(got, list.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>());
-        }
+        push_and_read(&lists, |m| matches!(m, Members::Enum(3, _)), 2);
     }
 
     /// The stdlib and `spec` as one model.

@@ -189,17 +189,7 @@ pub(crate) fn decode(bytes: &[u8], schema: &Schema, file: FileId) -> Option<Frag
             }
             fields.push_new(def.key.clone(), value);
         }
-        nodes.push(Node {
-            kind,
-            id: id.map(String::into_boxed_str),
-            title: title.map(String::into_boxed_str),
-            parent,
-            file,
-            origin: Origin::Spec,
-            span,
-            header,
-            fields,
-        });
+        nodes.push(Node { kind, id, title, parent, file, origin: Origin::Spec, span, header, fields });
     }
     r.0.is_empty().then_some(Fragment { nodes, tops })
 }
@@ -329,10 +319,10 @@ impl<'a> In<'a> {
         self.0 = rest;
         std::str::from_utf8(s).ok()
     }
-    fn opt_str(&mut self) -> Option<Option<String>> {
+    fn opt_str(&mut self) -> Option<Option<Box<str>>> {
         match self.byte()? {
             0 => Some(None),
-            1 => Some(Some(self.str()?.to_string())),
+            1 => Some(Some(self.str()?.into())),
             _ => None,
         }
     }
