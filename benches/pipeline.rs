@@ -5,6 +5,12 @@
 //!     cargo bench --bench pipeline -- --systems 24000           # the largest estate, about 245 MB
 //!     cargo bench --bench pipeline -- --systems 1000 --write DIR  # only write the spec, to time `aims check DIR`
 //!     cargo bench --bench pipeline -- --no-rules                # stop after parse + schema + resolve
+//!     cargo bench --bench pipeline -- --pest-floor DIR          # only a bare pest pass over DIR's files
+//!
+//! `--pest-floor DIR` is the floor as a whole process: it reads every `.aims` file of DIR and
+//! runs the bare pest pass over them on both cores, as `aims check DIR` reads and parses them.
+//! Timed against `aims check DIR --no-cache` in pairs (`benches/measure.sh`), the two share the
+//! machine's moment, so their ratio is steadier than the in-process stages' on a busy machine.
 //!
 //! The estate is a complete, well-kept organisation: `aims check` finds nothing in it (as of
 //! 2026-11-22, the date the bench checks on), so the rule stage does the work of a clean
@@ -46,10 +52,11 @@ struct Options {
     runs: usize,
     write: Option<String>,
     rules: bool,
+    pest_floor: Option<String>,
 }
 
 fn options() -> Options {
-    let mut o = Options { systems: 1_000, seed: 42, runs: 3, write: None, rules: true };
+    let mut o = Options { systems: 1_000, seed: 42, runs: 3, write: None, rules: true, pest_floor: None };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut number = |what: &str| args.next().and_then(|n| n.parse::<u64>().ok()).expect(what);
@@ -59,16 +66,23 @@ fn options() -> Options {
             "--runs" => o.runs = number("--runs N").max(1) as usize,
             "--write" => o.write = args.next(),
             "--no-rules" => o.rules = false,
+            "--pest-floor" => o.pest_floor = args.next(),
             _ => {} // cargo bench passes `--bench`
         }
     }
     o
 }
 
+// The allocator of the `aims` binary, so that times and peaks are those of a real run.
+aims::global_allocator!();
+
 fn main() {
     // As the `aims` binary does, so that the peaks are those of a real run.
     aims::compile::tune_malloc_arenas();
     let o = options();
+    if let Some(dir) = &o.pest_floor {
+        return pest_floor(dir);
+    }
     let files = generate(o.systems, o.seed);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let mb = bytes as f64 / 1e6;
@@ -229,6 +243,26 @@ fn main() {
         for (ms, id) in per_rule.iter().take(8) {
             println!("    {ms:>9.1} ms  {id}");
         }
+    }
+}
+
+/// The bare pest pass as a whole process: reads the `.aims` files of `dir` and parses them on
+/// both cores, building no tree. Exits non-zero when a file does not parse.
+fn pest_floor(dir: &str) {
+    use rayon::prelude::*;
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("read the spec directory")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "aims"))
+        .collect();
+    paths.sort();
+    let parsed = paths
+        .par_iter()
+        .filter(|p| aims::syntax::bare_pest_pass(&std::fs::read_to_string(p).expect("read a spec file")))
+        .count();
+    println!("pest parsed {parsed} of {} files", paths.len());
+    if parsed != paths.len() {
+        std::process::exit(1);
     }
 }
 

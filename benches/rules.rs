@@ -18,6 +18,9 @@ use std::time::Instant;
 /// Per-system control decisions, written as ordinary `control` items that name the system.
 const OWN_CONTROLS: usize = 3;
 
+// The allocator of the `aims` binary, so that times and peaks are those of a real run.
+aims::global_allocator!();
+
 fn main() {
     let mut sizes = vec![1_000, 3_000];
     let mut runs = 3;

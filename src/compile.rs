@@ -77,9 +77,10 @@ impl Scripts for BuiltinScripts {
 /// ~6% of a 10,000-system check). Two arenas cost a few percent of peak memory (10,000
 /// systems: 522 MiB against 502 MiB) and remove most of the waiting (whole-process medians of
 /// paired runs: wall 0.80x, CPU 0.84x; system time 0.54 s against 1.1 s).
-/// Elsewhere (another allocator, another system) this does nothing.
+/// This is for a build whose allocator is glibc's (`--no-default-features`); with jemalloc
+/// (see [`crate::alloc`]), and on other systems, it does nothing.
 pub fn tune_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "jemalloc")))]
     // SAFETY: `mallopt` only sets a tuning parameter of the allocator; it is called before any
     // thread is started, and `M_ARENA_MAX` takes any positive count.
     unsafe {
@@ -298,18 +299,22 @@ pub fn compile_only(
     });
     // The trees are not kept: the Model holds what later stages need, and a formatter or an
     // editor re-parses the one file it works on.
+    crate::timings::mark("parsed and checked every file");
     let mut model = analyzer.finish();
+    crate::timings::mark("resolved references");
     diagnostics.append(&mut sema_diags);
     crate::placeholders::report(&model, &mut diagnostics);
     let rules = rules::load(&model, &mut diagnostics);
     let has_errors = |d: &[Diagnostic]| d.iter().any(|d| d.severity == diagnostics::Severity::Error);
     let scoring = if has_errors(&diagnostics) { None } else { score(&mut db, &mut model, scripts, &mut diagnostics) };
+    crate::timings::mark("scored risks");
     let clean = !has_errors(&diagnostics);
     let outcome = clean.then(|| {
         let mut outcome = rules::evaluate_only(&model, &rules, only, today, &mut diagnostics);
         diagnostics.append(&mut outcome.findings);
         outcome
     });
+    crate::timings::mark("ran rules");
     diagnostics::sort(&mut diagnostics);
     Compilation { db, model, rules, outcome, scoring, diagnostics }
 }

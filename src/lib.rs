@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`syntax`] -> [`sema`] -> rules and scoring -> [`diagnostics`] and
 //! reports -> `cli`. See ARCHITECTURE.md.
 
+pub mod alloc;
 pub mod cache;
 pub mod cli;
 pub mod compile;
@@ -20,3 +21,4 @@ pub mod sema;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
+pub mod timings;

@@ -3,7 +3,10 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+aims::global_allocator!();
+
 fn main() -> ExitCode {
+    aims::timings::begin();
     aims::compile::tune_malloc_arenas();
     let cli = aims::cli::Cli::parse();
     aims::cli::run(cli)

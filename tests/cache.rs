@@ -95,6 +95,46 @@ fn entries(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The stages `AIMS_TIMINGS=1` names on stderr, in order, each after a time in milliseconds
+/// that never goes back; the run's stdout and exit code are those of a run without it.
+fn timed_stages(root: &Path) -> Vec<String> {
+    let args = ["check", "spec", "--as-of", AS_OF];
+    let timed = common::aims_with_cache_env(root, &args, &[("AIMS_TIMINGS", "1")]);
+    let plain = check(root, &["--no-cache"]);
+    assert_eq!((timed.code, &timed.stdout), (plain.code, &plain.stdout), "{}", timed.stderr);
+    let mut last = 0.0;
+    timed
+        .stderr
+        .lines()
+        .map(|line| {
+            let rest = line.strip_prefix("aims timings:").unwrap_or_else(|| panic!("not a timing: {line:?}"));
+            let (ms, stage) = rest.trim_start().split_once(" ms  ").unwrap_or_else(|| panic!("{line:?}"));
+            let ms: f64 = ms.parse().unwrap_or_else(|_| panic!("{line:?}"));
+            assert!(ms >= last, "the times go forward: {}", timed.stderr);
+            last = ms;
+            stage.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn aims_timings_names_each_stage_on_stderr_only() {
+    let root = bank("timings");
+    let stages = [
+        "read the spec",
+        "parsed and checked every file",
+        "resolved references",
+        "scored risks",
+        "ran rules",
+        "read again the files shown",
+        "stored the result",
+        "reported",
+    ];
+    assert_eq!(timed_stages(&root), stages);
+    // Run again, nothing changed: the stored result answers.
+    assert_eq!(timed_stages(&root), ["read the spec", "reused the stored result", "reported"]);
+}
+
 #[test]
 fn same_bytes_with_and_without_the_cache() {
     let root = bank("same");

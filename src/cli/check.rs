@@ -81,6 +81,7 @@ pub fn run(args: Args) -> u8 {
     if let Err(code) = report(&c, &args) {
         return code;
     }
+    crate::timings::mark("reported");
     let failed = c.count(Severity::Error) > 0 || (args.deny_warnings && c.count(Severity::Warning) > 0);
     // The process ends here; freeing every text and finding one by one would only cost time.
     std::mem::forget(c);

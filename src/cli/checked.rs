@@ -52,6 +52,7 @@ pub fn check(spec: &SpecArgs, only: Option<&[String]>) -> Result<Checked, u8> {
     // A check drops each spec file's text once the file is checked, and reads again only the
     // files its diagnostics point into.
     let reread = read.release_checked();
+    crate::timings::mark("read the spec");
     let scripts = DiskScripts::new(&spec.paths, spec.stdlib.clone());
     // A file with bytes that are not UTF-8 is read with them replaced, and two such files can
     // read the same: a run with any is never stored (the file is being repaired anyway).
@@ -59,12 +60,16 @@ pub fn check(spec: &SpecArgs, only: Option<&[String]>) -> Result<Checked, u8> {
     let Some(store) = store else {
         let (mut c, _) = super::compile_read(spec, read, only, &scripts);
         restore(&reread, &mut c, spec)?;
+        crate::timings::mark("read again the files shown");
         return Ok(from_compilation(c));
     };
     let key = results::key(read.files(), spec.today(), only);
     let read = match store.get(&key) {
         Some(stored) => match replay(stored, read, &scripts, spec) {
-            Ok(checked) => return Ok(checked),
+            Ok(checked) => {
+                crate::timings::mark("reused the stored result");
+                return Ok(checked);
+            }
             Err(read) => read,
         },
         None => read,
@@ -73,6 +78,7 @@ pub fn check(spec: &SpecArgs, only: Option<&[String]>) -> Result<Checked, u8> {
     let recording = Recording { inner: &scripts, reads: Mutex::default() };
     let (mut c, evidence) = super::compile_read(spec, read, only, &recording);
     restore(&reread, &mut c, spec)?;
+    crate::timings::mark("read again the files shown");
     let stored = Stored {
         added: c
             .db
@@ -89,6 +95,7 @@ pub fn check(spec: &SpecArgs, only: Option<&[String]>) -> Result<Checked, u8> {
         rules_run: c.outcome.is_some(),
     };
     store.put(&key, &stored);
+    crate::timings::mark("stored the result");
     Ok(from_compilation(c))
 }
 

@@ -37,6 +37,14 @@ pub fn aims_with_cache(cwd: &Path, args: &[&str]) -> Run {
     run(Command::new(env!("CARGO_BIN_EXE_aims")).args(args).current_dir(cwd).env_remove("AIMS_NO_CACHE"))
 }
 
+/// Runs aims with its default cache and the given environment variables set.
+#[allow(dead_code)] // used by some test binaries only
+pub fn aims_with_cache_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aims"));
+    command.args(args).current_dir(cwd).env_remove("AIMS_NO_CACHE").envs(env.iter().copied());
+    run(&mut command)
+}
+
 fn run(command: &mut Command) -> Run {
     let out = command.env("NO_COLOR", "1").output().expect("the aims binary runs");
     Run {
