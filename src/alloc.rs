@@ -3,11 +3,13 @@
 //!
 //! On Linux (with the default `jemalloc` feature) that is jemalloc, with one arena per CPU
 //! and freed pages given back after a second. Against glibc's malloc, with its arenas capped
-//! at two (see [`crate::compile::tune_malloc_arenas`]), a cold check of 10,000 systems took
-//! 0.94x the wall and CPU time (paired runs, all five pairs between 0.92 and 0.94) and peaked
-//! at 286 against 291 MiB. jemalloc's default of four arenas per CPU, and its pages kept for
-//! ten seconds, peaked at 391 MiB instead; mimalloc was slower than glibc here (1.04x wall) and
-//! peaked at 382 MiB.
+//! at two (see [`crate::compile::tune_malloc_arenas`]), in paired runs of a cold check (five
+//! pairs each, on a 2-core machine): 10,000 systems took 0.96x the wall time and peaked at 288
+//! against 291 MiB; 24,000 systems 0.92x, 654 against 671 MiB; 1,000 systems 0.93x, but 59
+//! against 52 MiB (jemalloc's own tables and caches, a few MiB whatever the spec). The same
+//! options with two arenas instead of one per CPU ran as fast here (0.99x). jemalloc's
+//! defaults (four arenas per CPU, pages kept for ten seconds) peaked at 391 MiB at 10,000
+//! systems; mimalloc was slower than glibc (1.04x wall) and peaked at 382 MiB.
 //!
 //! Elsewhere, and in a build with `--no-default-features`, the system's allocator is used.
 
