@@ -92,7 +92,7 @@ fn entry(c: &crate::compile::Compilation, std: &str, clause: &str) -> u8 {
         let mut ids = Vec::new();
         for (i, n) in model.nodes.iter().enumerate() {
             if n.id.is_some() && model.top_level(crate::sema::NodeId(i as u32)) == Some(top) && n.parent.is_some() {
-                ids.push(n.id.as_deref().unwrap_or_default());
+                ids.push(n.id_str());
             }
         }
         let hint = did_you_mean(clause, ids.iter().copied()).map(|h| format!(" ({h})")).unwrap_or_default();

@@ -158,7 +158,7 @@ fn describe(c: &crate::compile::Compilation, node: NodeId) -> Match {
     Match {
         item: model.display_name(node),
         kind: model.kind_name(node).to_string(),
-        title: n.title.as_deref().unwrap_or_default().to_string(),
+        title: n.title_str().to_string(),
         file: file.name.clone(),
         line,
         column,

@@ -107,7 +107,7 @@ fn change(
     ItemChange {
         kind: kind.to_string(),
         id: id.to_string(),
-        title: model.node(node).title.as_deref().unwrap_or_default().to_string(),
+        title: model.node(node).title_str().to_string(),
         change: what,
         fields,
     }

@@ -189,7 +189,7 @@ pub fn completion(snap: &Snapshot, params: CompletionParams, fresh: Option<&str>
                 for node in targets(snap, kinds, &typed, MAX_ITEMS + 1) {
                     let n = snap.c.model.node(node);
                     let Some(id) = n.id.as_deref().map(str::to_string) else { continue };
-                    let detail = format!("{} {}", snap.c.model.kind_name(node), n.title.as_deref().unwrap_or_default());
+                    let detail = format!("{} {}", snap.c.model.kind_name(node), n.title_str());
                     add(id.clone(), CompletionItemKind::REFERENCE, Some(detail.trim().to_string()), None, id);
                 }
             }

@@ -31,7 +31,7 @@ fn target(snap: &Snapshot, file: FileId, offset: usize) -> Result<(crate::sema::
 pub fn prepare(snap: &Snapshot, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>, String> {
     let Some(file) = snap.file_id(params.text_document.uri.as_str()) else { return Ok(None) };
     let (node, span) = target(snap, file, snap.offset(file, params.position))?;
-    let placeholder = snap.c.model.node(node).id.as_deref().unwrap_or_default().to_string();
+    let placeholder = snap.c.model.node(node).id_str().to_string();
     // Some clients (Zed) need a range here, not the default behaviour.
     Ok(Some(PrepareRenameResponse::RangeWithPlaceholder { range: snap.range(file, span), placeholder }))
 }

@@ -301,7 +301,7 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome, today: jiff::civ
     let mut built = built.into_iter().map(Some).collect::<Vec<_>>();
     for (si, &std) in catalogues.iter().enumerate() {
         let node = model.node(std);
-        let std_id = node.id.as_deref().unwrap_or_default().to_string();
+        let std_id = node.id_str().to_string();
         let view = if flag(model, std, crate::contract::REGULATION) == Some(true) {
             View::Regulation
         } else if flag(model, std, crate::contract::CERTIFIABLE) == Some(true) {
@@ -320,8 +320,8 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome, today: jiff::civ
                 .collect();
             let readiness = (view == View::Certification).then(|| figure(&requirements).1);
             groups.push(Group {
-                reference: format!("{std_id}:{}", n.id.as_deref().unwrap_or_default()),
-                title: n.title.as_deref().unwrap_or_default().to_string(),
+                reference: format!("{std_id}:{}", n.id_str()),
+                title: n.title_str().to_string(),
                 requirements,
                 readiness,
             });
@@ -351,7 +351,7 @@ pub fn build(model: &Model, rules: &RuleSet, outcome: &Outcome, today: jiff::civ
             !default,
             Standard {
                 id: std_id,
-                title: node.title.as_deref().unwrap_or_default().to_string(),
+                title: node.title_str().to_string(),
                 view,
                 checkable,
                 met,
@@ -452,7 +452,7 @@ fn maps(model: &Model, node: NodeId) -> Vec<NodeId> {
 /// `iso42001:6.1.3` for a catalogue entry.
 pub fn reference(model: &Model, node: NodeId) -> String {
     let std = model.top_level(node).and_then(|t| model.node(t).id.clone()).unwrap_or_default();
-    format!("{std}:{}", model.node(node).id.as_deref().unwrap_or_default())
+    format!("{std}:{}", model.node(node).id_str())
 }
 
 /// Why a rule applied to nothing in this run, or `None` when it applied.
@@ -491,7 +491,7 @@ fn kinds_phrase(kinds: &[&str]) -> String {
 fn requirement(ctx: &Ctx, row: &Row) -> Requirement {
     let model = ctx.model;
     let n = model.node(row.node);
-    let id = n.id.as_deref().unwrap_or_default().to_string();
+    let id = n.id_str().to_string();
     let verified = flag(model, row.node, crate::contract::VERIFIED) != Some(false);
     let mut evidence = Vec::new();
     let mut items: Vec<NodeId> = Vec::new();
@@ -532,7 +532,7 @@ fn requirement(ctx: &Ctx, row: &Row) -> Requirement {
     Requirement {
         reference: reference(model, row.node),
         id,
-        title: n.title.as_deref().unwrap_or_default().to_string(),
+        title: n.title_str().to_string(),
         status,
         rules: evidence.iter().map(|e| e.rule.clone()).collect(),
         evidence,

@@ -77,7 +77,7 @@ pub fn build(model: &Model, db: &SourceDb, findings: &Findings) -> Table {
     let relying = relying_risks(model);
     let mut rows = Vec::new();
     for ctl in catalogue(model) {
-        let id = model.node(ctl.id).id.as_deref().unwrap_or_default().to_string();
+        let id = model.node(ctl.id).id_str().to_string();
         let risks = relying.get(&id).cloned().unwrap_or_default();
         let risk_names = risks.iter().map(|r| model.display_name(*r)).collect::<Vec<_>>().join(", ");
         let (cells, source, flagged, located) = match decisions.get(&id) {

@@ -70,7 +70,7 @@ impl<'m> Item<'m> {
     }
 
     pub fn title(&self) -> String {
-        self.model.node(self.id).title.as_deref().unwrap_or_default().to_string()
+        self.model.node(self.id).title_str().to_string()
     }
 
     /// `file:line` of the item's header.

@@ -114,7 +114,7 @@ fn each_field(model: &Model, node: NodeId, only: Option<&str>, mut put: impl FnM
     let n = model.node(node);
     let wanted = |name: &str| only.is_none_or(|o| o == name);
     if wanted("id") {
-        put("id", Dynamic::from(n.id.as_deref().unwrap_or_default().to_string()));
+        put("id", Dynamic::from(n.id_str().to_string()));
     }
     for (name, v) in &n.fields {
         if wanted(name) {
@@ -141,7 +141,7 @@ fn plain(model: &Model, v: &ValueKind) -> Option<Dynamic> {
         ValueKind::Enum(e, i) => Dynamic::from(
             model.schema.enum_def(*e).members.get_index(*i as usize).map_or(String::new(), |(k, _)| k.clone()),
         ),
-        ValueKind::Ref(r) => Dynamic::from(model.node(*r).id.as_deref().unwrap_or_default().to_string()),
+        ValueKind::Ref(r) => Dynamic::from(model.node(*r).id_str().to_string()),
         ValueKind::List(items) => Dynamic::from_array(items.iter().filter_map(|i| plain(model, &i.kind)).collect()),
         ValueKind::Block(_) | ValueKind::Unresolved(_) => return None,
     })

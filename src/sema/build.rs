@@ -183,10 +183,7 @@ impl<'a> Builder<'a> {
         match model.by_id.insert(&model.nodes, node) {
             Err(first) => {
                 let first = &model.nodes[first.0 as usize];
-                let d = Diagnostic::new(
-                    codes::DUPLICATE_ID,
-                    format!("`{}` is declared twice", first.id.as_deref().unwrap_or_default()),
-                );
+                let d = Diagnostic::new(codes::DUPLICATE_ID, format!("`{}` is declared twice", first.id_str()));
                 let d = d
                     .primary(file, id_span, "declared again here")
                     .secondary(first.file, first.header, "first declared here")

@@ -158,6 +158,18 @@ pub struct Node {
     pub fields: Fields,
 }
 
+impl Node {
+    /// The item's ID, or "" for a nested block without one.
+    pub fn id_str(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+
+    /// The item's title, or "" when it has none.
+    pub fn title_str(&self) -> &str {
+        self.title.as_deref().unwrap_or_default()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
     pub kind: ValueKind,
@@ -237,7 +249,7 @@ fn table_hash(short: u32) -> u64 {
 }
 
 fn id_of(nodes: &[Node], n: NodeId) -> &str {
-    nodes[n.0 as usize].id.as_deref().unwrap_or_default()
+    nodes[n.0 as usize].id_str()
 }
 
 impl Ids {

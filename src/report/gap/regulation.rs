@@ -112,7 +112,7 @@ pub(super) fn per_system(
         };
         Obligation {
             reference: reference(model, row.node),
-            title: model.node(row.node).title.as_deref().unwrap_or_default().to_string(),
+            title: model.node(row.node).title_str().to_string(),
             status,
             rules: rules.to_vec(),
             findings,
@@ -137,8 +137,8 @@ pub(super) fn per_system(
                 continue;
             }
             systems.push(SystemObligations {
-                system: model.node(s).id.as_deref().unwrap_or_default().to_string(),
-                title: model.node(s).title.as_deref().unwrap_or_default().to_string(),
+                system: model.node(s).id_str().to_string(),
+                title: model.node(s).title_str().to_string(),
                 obligations: take(Some(s)),
             });
         }

@@ -21,10 +21,10 @@ fn children(model: &Model, parent: NodeId, kind: &str) -> Vec<NodeId> {
 
 fn group(model: &Model, topic: NodeId) -> Value {
     let n = model.node(topic);
-    let id = n.id.as_deref().unwrap_or_default().to_string();
+    let id = n.id_str().to_string();
     let mut g = json!({
         "id": id,
-        "title": super::or_none(n.title.as_deref().unwrap_or_default().to_string(), &id),
+        "title": super::or_none(n.title_str().to_string(), &id),
     });
     let sub: Vec<Value> = children(model, topic, TOPIC).into_iter().map(|t| group(model, t)).collect();
     if !sub.is_empty() {
@@ -34,8 +34,8 @@ fn group(model: &Model, topic: NodeId) -> Value {
         .into_iter()
         .map(|c| {
             let n = model.node(c);
-            let id = n.id.as_deref().unwrap_or_default().to_string();
-            json!({ "id": id, "title": super::or_none(n.title.as_deref().unwrap_or_default().to_string(), &id) })
+            let id = n.id_str().to_string();
+            json!({ "id": id, "title": super::or_none(n.title_str().to_string(), &id) })
         })
         .collect();
     if !controls.is_empty() {

@@ -55,7 +55,7 @@ pub fn ssp(c: &Compilation, ctx: &Context) -> Value {
     let decisions: Vec<Item> = items(model, crate::contract::CONTROL);
     let mut requirements = Vec::new();
     for ctl in soa::catalogue(model) {
-        let id = model.node(ctl.id).id.as_deref().unwrap_or_default().to_string();
+        let id = model.node(ctl.id).id_str().to_string();
         let decision = decisions.iter().find(|d| model.node(d.id).id.as_deref() == Some(id.as_str()));
         let (st, remarks) = state(decision);
         let props: Vec<Value> = decision
